@@ -1,0 +1,68 @@
+# cnfs — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+# First Python >= 3.12 found: on PATH, then under pyenv.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -dr $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$p || echo $$p; break; fi; done)
+TERRITORIES ?= ../shared/data/territories
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test e2e quality format install migrate territories seed bench clean help
+
+help:
+	@echo "make run      — installe, migre, importe les territoires, crée la démo, lance le serveur et le worker"
+	@echo "make test     — toute la suite de tests (SQLite par défaut, PostgreSQL avec DATABASE_URL)"
+	@echo "make e2e      — tests navigateur (Playwright + Chromium de Debian)"
+	@echo "make quality  — ruff (lint + format) et djlint"
+
+$(VENV)/.installed: requirements/dev.txt
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 introuvable"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+territories: migrate
+	$(MANAGE) import_territories --source $(TERRITORIES) --fallback
+
+seed: territories
+	$(MANAGE) seed_demo
+
+run: seed
+	@$(MANAGE) demo_accounts --url http://$(HOST):$(PORT)/
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) db_worker & \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} tests
+
+e2e: install
+	$(MANAGE) collectstatic --noinput -v 0
+	$(BIN)/pytest -p no:xdist e2e
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint --check templates cnfs
+	$(BIN)/djlint --lint templates cnfs
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint --reformat templates cnfs
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3* var

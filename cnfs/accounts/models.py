@@ -1,0 +1,216 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from .roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def normalize_email(self, email):
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=(username or "").strip())
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One person, one account: the email is the login and is unique whatever its case."""
+
+    email = models.EmailField("adresse électronique", max_length=254, unique=True)
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField("accès à l'administration technique", default=False)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    email_confirmed_at = models.DateTimeField("adresse confirmée le", null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = type(self).objects.normalize_email(self.email)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+
+class RoleScope(models.Model):
+    """The role and the perimeter it applies to; shared by a role assignment and the invitation that creates it."""
+
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    structure = models.ForeignKey("structures.Structure", on_delete=models.CASCADE, null=True, blank=True)
+    is_admin = models.BooleanField("administrateur de la structure", default=False)
+    departement = models.ForeignKey(
+        "territories.Departement", on_delete=models.PROTECT, null=True, blank=True, verbose_name="département"
+    )
+    region = models.ForeignKey(
+        "territories.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name="région"
+    )
+    hub = models.ForeignKey("territories.Hub", on_delete=models.CASCADE, null=True, blank=True)
+    training_provider = models.ForeignKey(
+        "training.TrainingProvider", on_delete=models.CASCADE, null=True, blank=True,
+        verbose_name="organisme de formation",
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_constraints(cls, prefix):
+        q = models.Q
+        return [
+            models.CheckConstraint(
+                condition=~q(role=Role.STRUCTURE) | q(structure__isnull=False),
+                name=f"{prefix}_structure_role_has_structure",
+            ),
+            models.CheckConstraint(
+                condition=~q(role=Role.PREFECTURE)
+                | (q(departement__isnull=False, region__isnull=True) | q(departement__isnull=True, region__isnull=False)),
+                name=f"{prefix}_prefecture_role_has_one_territory",
+            ),
+            models.CheckConstraint(
+                condition=~q(role=Role.HUB) | q(hub__isnull=False), name=f"{prefix}_hub_role_has_hub"
+            ),
+            models.CheckConstraint(
+                condition=~q(role=Role.TRAINING_PROVIDER) | q(training_provider__isnull=False),
+                name=f"{prefix}_training_role_has_provider",
+            ),
+            models.CheckConstraint(
+                condition=q(is_admin=False) | q(role=Role.STRUCTURE), name=f"{prefix}_admin_only_for_structure"
+            ),
+        ]
+
+    @property
+    def scope(self):
+        return self.structure or self.departement or self.region or self.hub or self.training_provider
+
+    @property
+    def scope_key(self) -> str:
+        for field in ("structure", "departement", "region", "hub", "training_provider"):
+            value = getattr(self, f"{field}_id")
+            if value is not None:
+                return f"{field}:{value}"
+        return ""
+
+    @property
+    def label(self) -> str:
+        role = Role(self.role).label
+        scope = self.scope
+        return f"{role} — {scope}" if scope else role
+
+
+class ScopedQuerySet(models.QuerySet):
+    def with_scope(self):
+        return self.select_related("structure", "departement", "region", "hub", "training_provider")
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    pass
+
+
+class RoleAssignment(RoleScope):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    scope_id = models.CharField(max_length=60, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rôle attribué"
+        verbose_name_plural = "rôles attribués"
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "scope_id"], name="role_assignment_unique"),
+            *RoleScope.scope_constraints("role_assignment"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} : {self.label}"
+
+    def save(self, *args, **kwargs):
+        self.scope_id = self.scope_key
+        super().save(*args, **kwargs)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(ScopedQuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(RoleScope):
+    """An email invitation to take a role; the token (valid 7 days, single use) is only stored hashed."""
+
+    email = models.EmailField("adresse électronique")
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="sent_invitations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at"]
+        constraints = RoleScope.scope_constraints("invitation")
+
+    def __str__(self):
+        return f"Invitation de {self.email} ({self.label})"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

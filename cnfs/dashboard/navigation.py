@@ -1,0 +1,73 @@
+"""Each role's navigation. An entry without a URL is a section still to come: "Mon espace" shows it as "bientôt"
+and the header leaves it out."""
+
+from dataclasses import dataclass
+
+from cnfs.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str | None = None
+    description: str = ""
+
+
+HOME = NavItem("Mon espace", "dashboard:home")
+
+NAVIGATION: dict[Role, list[NavItem]] = {
+    Role.ANCT: [
+        HOME,
+        NavItem("Candidatures des structures", description="Décisions du comité de sélection, vagues et objectif national."),
+        NavItem("Recrutements", description="Validation des recrutements et ruptures de contrat."),
+        NavItem("Invitations", "accounts:invitations", "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires."),
+        NavItem("Statistiques", description="Tableau de bord national et exports."),
+    ],
+    Role.PREFECTURE: [
+        HOME,
+        NavItem("Candidatures du territoire", description="Avis du préfet sur les candidatures des structures."),
+        NavItem("Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."),
+        NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
+    ],
+    Role.BDT: [
+        HOME,
+        NavItem("Dossiers de subvention", description="Examen de conformité des dossiers complets (15 jours)."),
+        NavItem("Conventions et versements", description="Conventions de subventionnement et tranches de 20, 30 et 50 %."),
+    ],
+    Role.STRUCTURE: [
+        HOME,
+        NavItem("Ma structure", description="Candidature, coordonnées et décisions."),
+        NavItem("Mes postes", description="Postes accordés, pourvus et libres, délai de recrutement."),
+        NavItem("Candidatures", description="Candidats proches de votre structure."),
+        NavItem("Mon équipe", description="Les personnes de votre structure qui utilisent la plateforme."),
+    ],
+    Role.TRAINING_PROVIDER: [
+        HOME,
+        NavItem("Conseillers à former", description="Tests de positionnement et parcours."),
+        NavItem("Sessions", description="Sessions de formation et suivi de la certification."),
+    ],
+    Role.HUB: [
+        HOME,
+        NavItem("Conseillers du territoire", description="Conseillers et lieux d'activité de vos départements."),
+        NavItem("Statistiques", description="Activité de vos départements et exports."),
+    ],
+    Role.COORDINATOR: [
+        HOME,
+        NavItem("Mon équipe de conseillers", description="Activité et statistiques de l'équipe coordonnée."),
+    ],
+    Role.ADVISOR: [
+        HOME,
+        NavItem("Mes comptes rendus d'activité", description="Saisir et consulter vos accompagnements."),
+        NavItem("Mes lieux d'activité", description="Vos permanences visibles sur la carte publique."),
+        NavItem("Mes statistiques", description="Votre activité en chiffres."),
+    ],
+    Role.CANDIDATE: [
+        HOME,
+        NavItem("Mon profil de candidat", description="Disponibilité, mobilité, CV et résultats Pix."),
+        NavItem("Structures intéressées", description="Les structures qui ont retenu votre candidature."),
+    ],
+}
+
+
+def navigation_for(role: Role | None) -> list[NavItem]:
+    return NAVIGATION.get(role, []) if role else []

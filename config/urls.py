@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("cnfs.public.urls")),
+    path("compte/", include("cnfs.accounts.urls")),
+    path("espace/", include("cnfs.dashboard.urls")),
+    path("territoires/", include("cnfs.territories.urls")),
+    path("courriels/", include("cnfs.notifications.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
