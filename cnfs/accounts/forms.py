@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.urls import reverse
 
 from cnfs.core.forms import DsfrForm, DsfrFormMixin, DsfrModelForm
@@ -59,10 +64,18 @@ class PasswordFieldsMixin:
 
 
 class InvitationAccountForm(PasswordFieldsMixin, DsfrForm):
-    first_name = forms.CharField(label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    phone = forms.CharField(label="Téléphone", max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    phone = forms.CharField(
+        label="Téléphone",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
 
     def __init__(self, *args, email="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,8 +84,9 @@ class InvitationAccountForm(PasswordFieldsMixin, DsfrForm):
 
     def clean(self):
         cleaned = super().clean()
-        candidate = User(email=self.email, first_name=cleaned.get("first_name", ""),
-                         last_name=cleaned.get("last_name", ""))
+        candidate = User(
+            email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+        )
         cleaned["password"] = self.clean_password_pair(candidate)
         return cleaned
 
@@ -102,8 +116,15 @@ class CnfsPasswordResetForm(DsfrFormMixin, PasswordResetForm):
     def get_users(self, email):
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         user = context["user"]
         send_email(
             event_key=f"password-reset:{user.pk}:{context['token']}",
@@ -113,7 +134,10 @@ class CnfsPasswordResetForm(DsfrFormMixin, PasswordResetForm):
             context={
                 "user": user,
                 "url": absolute_url(
-                    reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+                    reverse(
+                        "accounts:password_reset_confirm",
+                        kwargs={"uidb64": context["uid"], "token": context["token"]},
+                    )
                 ),
             },
         )
@@ -145,16 +169,22 @@ class InviteAgentForm(DsfrForm):
         (Role.TRAINING_PROVIDER, Role.TRAINING_PROVIDER.label),
         (Role.COORDINATOR, Role.COORDINATOR.label),
     ]
-    email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
     role = forms.ChoiceField(label="Rôle", choices=ROLES)
     departement = forms.ModelChoiceField(
-        label="Département (préfecture)", queryset=Departement.objects.all(), required=False,
+        label="Département (préfecture)",
+        queryset=Departement.objects.all(),
+        required=False,
         help_text="Pour un agent de préfecture de département.",
     )
     region = forms.ModelChoiceField(
-        label="Région (préfecture)", queryset=Region.objects.all(), required=False,
+        label="Région (préfecture)",
+        queryset=Region.objects.all(),
+        required=False,
         help_text="Pour un agent de préfecture de région.",
     )
     hub = forms.ModelChoiceField(label="Hub territorial", queryset=None, required=False)
@@ -174,7 +204,9 @@ class InviteAgentForm(DsfrForm):
         if role == Role.PREFECTURE:
             departement, region = cleaned.get("departement"), cleaned.get("region")
             if not departement and not region:
-                self.add_error("departement", "Choisissez le département (ou la région) de l'agent de préfecture.")
+                self.add_error(
+                    "departement", "Choisissez le département (ou la région) de l'agent de préfecture."
+                )
             elif departement and region:
                 self.add_error("region", "Choisissez un département ou une région, pas les deux.")
         if role == Role.HUB and not cleaned.get("hub"):

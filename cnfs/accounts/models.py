@@ -87,7 +87,10 @@ class RoleScope(models.Model):
     )
     hub = models.ForeignKey("territories.Hub", on_delete=models.CASCADE, null=True, blank=True)
     training_provider = models.ForeignKey(
-        "training.TrainingProvider", on_delete=models.CASCADE, null=True, blank=True,
+        "training.TrainingProvider",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         verbose_name="organisme de formation",
     )
 
@@ -104,7 +107,10 @@ class RoleScope(models.Model):
             ),
             models.CheckConstraint(
                 condition=~q(role=Role.PREFECTURE)
-                | (q(departement__isnull=False, region__isnull=True) | q(departement__isnull=True, region__isnull=False)),
+                | (
+                    q(departement__isnull=False, region__isnull=True)
+                    | q(departement__isnull=True, region__isnull=False)
+                ),
                 name=f"{prefix}_prefecture_role_has_one_territory",
             ),
             models.CheckConstraint(
@@ -115,7 +121,8 @@ class RoleScope(models.Model):
                 name=f"{prefix}_training_role_has_provider",
             ),
             models.CheckConstraint(
-                condition=q(is_admin=False) | q(role=Role.STRUCTURE), name=f"{prefix}_admin_only_for_structure"
+                condition=q(is_admin=False) | q(role=Role.STRUCTURE),
+                name=f"{prefix}_admin_only_for_structure",
             ),
         ]
 
@@ -148,7 +155,9 @@ class RoleAssignmentQuerySet(ScopedQuerySet):
 
 
 class RoleAssignment(RoleScope):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     scope_id = models.CharField(max_length=60, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -190,7 +199,7 @@ class Invitation(RoleScope):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="sent_invitations"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(

@@ -28,19 +28,25 @@ def scope_values(source) -> dict:
 def invite(*, email: str, by: User | None, first_name: str = "", last_name: str = "", **scope) -> Invitation:
     """Create an invitation and mail its link (the token exists only in the email)."""
     token = Invitation.new_token()
+    now = timezone.now()
     invitation = Invitation(
         email=User.objects.normalize_email(email),
         first_name=first_name,
         last_name=last_name,
         token_hash=hash_token(token),
         invited_by=by,
-        expires_at=timezone.now() + settings.INVITATION_VALIDITY,
+        created_at=now,
+        expires_at=now + settings.INVITATION_VALIDITY,
         **scope,
     )
     invitation.full_clean(exclude=["token_hash", "invited_by"])
     invitation.save()
-    record("invitation.sent", invitation, by=by, after={"email": invitation.email, "role": invitation.role,
-                                                       "scope": invitation.scope_key})
+    record(
+        "invitation.sent",
+        invitation,
+        by=by,
+        after={"email": invitation.email, "role": invitation.role, "scope": invitation.scope_key},
+    )
     send_email(
         event_key=f"invitation:{invitation.pk}",
         to=invitation.email,
@@ -62,16 +68,24 @@ def find_invitation(token: str) -> Invitation | None:
 
 def grant_role(user: User, *, by: User | None = None, **scope) -> RoleAssignment:
     assignment = RoleAssignment(user=user, **scope)
-    existing = RoleAssignment.objects.filter(user=user, role=assignment.role, scope_id=assignment.scope_key).first()
+    existing = RoleAssignment.objects.filter(
+        user=user, role=assignment.role, scope_id=assignment.scope_key
+    ).first()
     if existing:
         return existing
     assignment.save()
-    record("role.granted", assignment, by=by or user, after={"user": user.pk, "role": assignment.role,
-                                                           "scope": assignment.scope_id})
+    record(
+        "role.granted",
+        assignment,
+        by=by or user,
+        after={"user": user.pk, "role": assignment.role, "scope": assignment.scope_id},
+    )
     return assignment
 
 
-def accept_invitation(token: str, *, user: User | None = None, account_data: dict | None = None) -> RoleAssignment:
+def accept_invitation(
+    token: str, *, user: User | None = None, account_data: dict | None = None
+) -> RoleAssignment:
     """Single use: the invitation row is locked, checked and marked accepted in one transaction.
 
     `user` is the logged-in account accepting it; otherwise `account_data` (names, phone, password) creates the
@@ -83,13 +97,19 @@ def accept_invitation(token: str, *, user: User | None = None, account_data: dic
         if invitation.accepted_at is not None:
             raise InvitationError("Cette invitation a déjà été utilisée.")
         if invitation.expires_at <= timezone.now():
-            raise InvitationError("Cette invitation a expiré : demandez à la personne qui vous a invité(e) de la renouveler.")
+            raise InvitationError(
+                "Cette invitation a expiré : demandez à la personne qui vous a invité(e) de la renouveler."
+            )
         if user is None:
             if User.objects.filter(email__iexact=invitation.email).exists():
-                raise InvitationError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
+                raise InvitationError(
+                    "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation."
+                )
             data = dict(account_data or {})
             password = data.pop("password")
-            user = User.objects.create_user(invitation.email, password, email_confirmed_at=timezone.now(), **data)
+            user = User.objects.create_user(
+                invitation.email, password, email_confirmed_at=timezone.now(), **data
+            )
             record("account.created", user, by=user, after={"email": user.email, "via": "invitation"})
         elif user.email.lower() != invitation.email.lower():
             raise InvitationError("Cette invitation a été envoyée à une autre adresse électronique.")
@@ -97,8 +117,13 @@ def accept_invitation(token: str, *, user: User | None = None, account_data: dic
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
-        record("invitation.accepted", invitation, by=user, before={"accepted_at": None},
-               after={"accepted_at": invitation.accepted_at})
+        record(
+            "invitation.accepted",
+            invitation,
+            by=user,
+            before={"accepted_at": None},
+            after={"accepted_at": invitation.accepted_at},
+        )
     return assignment
 
 
@@ -125,7 +150,9 @@ def confirm_email(token: str) -> User | None:
     """Marks the address confirmed; None when the link is invalid, expired, or the address changed since."""
     max_age = settings.EMAIL_CONFIRMATION_VALIDITY
     try:
-        data = signing.loads(token, salt=EMAIL_CONFIRMATION_SALT, max_age=timedelta(seconds=max_age.total_seconds()))
+        data = signing.loads(
+            token, salt=EMAIL_CONFIRMATION_SALT, max_age=timedelta(seconds=max_age.total_seconds())
+        )
     except signing.BadSignature:
         return None
     user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
@@ -134,7 +161,11 @@ def confirm_email(token: str) -> User | None:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
-        record("account.email_confirmed", user, by=user, before={"email_confirmed_at": None},
-               after={"email_confirmed_at": user.email_confirmed_at})
+        record(
+            "account.email_confirmed",
+            user,
+            by=user,
+            before={"email_confirmed_at": None},
+            after={"email_confirmed_at": user.email_confirmed_at},
+        )
     return user
-

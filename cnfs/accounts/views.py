@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from cnfs.journal.services import record
 
 from . import services
+from .context import SESSION_KEY
 from .forms import (
     CnfsPasswordChangeForm,
     CnfsPasswordResetForm,
@@ -18,7 +19,6 @@ from .forms import (
     LoginForm,
     ProfileForm,
 )
-from .context import SESSION_KEY
 from .models import Invitation, User
 from .permissions import any_role, role_required
 from .roles import Role
@@ -76,13 +76,18 @@ def invitation(request, token):
             reason = "Cette invitation a déjà été utilisée. Connectez-vous avec votre adresse électronique."
         elif invitation is not None:
             reason = "Cette invitation a expiré : demandez à la personne qui vous a invité(e) de vous en envoyer une nouvelle."
-        return render(request, "accounts/invitation_invalid.html", {"reason": reason}, status=410 if invitation else 404)
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": reason}, status=410 if invitation else 404
+        )
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
     user = request.user if request.user.is_authenticated else None
     form = None
     if not has_account:
-        form = InvitationAccountForm(request.POST or None, email=invitation.email,
-                                     initial={"first_name": invitation.first_name, "last_name": invitation.last_name})
+        form = InvitationAccountForm(
+            request.POST or None,
+            email=invitation.email,
+            initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
+        )
     if request.method == "POST":
         try:
             if has_account and user is not None:
@@ -99,10 +104,16 @@ def invitation(request, token):
             request.session[SESSION_KEY] = assignment.pk
             messages.success(request, f"Bienvenue ! Votre rôle « {assignment.label} » est activé.")
             return redirect("dashboard:home")
-    return render(request, "accounts/invitation.html", {
-        "invitation": invitation, "form": form, "has_account": has_account,
-        "email_matches": user is not None and user.email.lower() == invitation.email.lower(),
-    })
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "email_matches": user is not None and user.email.lower() == invitation.email.lower(),
+        },
+    )
 
 
 @login_not_required
@@ -135,8 +146,12 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         before = {field: form.initial.get(field) for field in form.changed_data}
         form.save()
-        record("account.profile_updated", request.user, before=before,
-               after={field: form.cleaned_data[field] for field in form.changed_data})
+        record(
+            "account.profile_updated",
+            request.user,
+            before=before,
+            after={field: form.cleaned_data[field] for field in form.changed_data},
+        )
         messages.success(request, "Vos informations ont été enregistrées.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
@@ -147,8 +162,11 @@ def invite_agent(request):
     form = InviteAgentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation = services.invite(
-            email=form.cleaned_data["email"], by=request.user, first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"], **form.scope(),
+            email=form.cleaned_data["email"],
+            by=request.user,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            **form.scope(),
         )
         messages.success(request, f"Invitation envoyée à {invitation.email}. Le lien est valable 7 jours.")
         return redirect("accounts:invitations")

@@ -18,21 +18,37 @@ HOME = NavItem("Mon espace", "dashboard:home")
 NAVIGATION: dict[Role, list[NavItem]] = {
     Role.ANCT: [
         HOME,
-        NavItem("Candidatures des structures", description="Décisions du comité de sélection, vagues et objectif national."),
+        NavItem(
+            "Candidatures des structures",
+            description="Décisions du comité de sélection, vagues et objectif national.",
+        ),
         NavItem("Recrutements", description="Validation des recrutements et ruptures de contrat."),
-        NavItem("Invitations", "accounts:invitations", "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires."),
+        NavItem(
+            "Invitations",
+            "accounts:invitations",
+            "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
     ],
     Role.PREFECTURE: [
         HOME,
-        NavItem("Candidatures du territoire", description="Avis du préfet sur les candidatures des structures."),
-        NavItem("Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."),
+        NavItem(
+            "Candidatures du territoire", description="Avis du préfet sur les candidatures des structures."
+        ),
+        NavItem(
+            "Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."
+        ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
     ],
     Role.BDT: [
         HOME,
-        NavItem("Dossiers de subvention", description="Examen de conformité des dossiers complets (15 jours)."),
-        NavItem("Conventions et versements", description="Conventions de subventionnement et tranches de 20, 30 et 50 %."),
+        NavItem(
+            "Dossiers de subvention", description="Examen de conformité des dossiers complets (15 jours)."
+        ),
+        NavItem(
+            "Conventions et versements",
+            description="Conventions de subventionnement et tranches de 20, 30 et 50 %.",
+        ),
     ],
     Role.STRUCTURE: [
         HOME,
@@ -48,7 +64,9 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.HUB: [
         HOME,
-        NavItem("Conseillers du territoire", description="Conseillers et lieux d'activité de vos départements."),
+        NavItem(
+            "Conseillers du territoire", description="Conseillers et lieux d'activité de vos départements."
+        ),
         NavItem("Statistiques", description="Activité de vos départements et exports."),
     ],
     Role.COORDINATOR: [

@@ -22,10 +22,14 @@ WELCOME = {
 def home(request):
     context = request.role_context
     role = context.role
-    return render(request, "dashboard/home.html", {
-        "title": "Mon espace",
-        "role": role,
-        "assignment": context.current,
-        "welcome": WELCOME.get(role, ""),
-        "sections": navigation_for(role)[1:],
-    })
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "title": "Mon espace",
+            "role": role,
+            "assignment": context.current,
+            "welcome": WELCOME.get(role, ""),
+            "sections": navigation_for(role)[1:],
+        },
+    )

@@ -28,8 +28,13 @@ class JournalEntry(models.Model):
     # No database constraint and no cascade: the entry keeps the actor's id even after their account is erased,
     # so the journal never has to change and holds no personal data of its own.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
-        db_constraint=False, verbose_name="auteur",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name="auteur",
     )
     role = models.CharField("rôle", max_length=20, blank=True)
     action = models.CharField(max_length=100, db_index=True)

@@ -14,7 +14,9 @@ def _jsonable(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def record(action: str, obj=None, *, by=None, before=None, after=None, role: str | None = None) -> JournalEntry:
+def record(
+    action: str, obj=None, *, by=None, before=None, after=None, role: str | None = None
+) -> JournalEntry:
     request = current_request()
     if by is None and request is not None and request.user.is_authenticated:
         by = request.user

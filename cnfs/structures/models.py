@@ -26,7 +26,10 @@ class Structure(models.Model):
         "territories.Commune", on_delete=models.PROTECT, related_name="structures", null=True, blank=True
     )
     departement = models.ForeignKey(
-        "territories.Departement", on_delete=models.PROTECT, related_name="structures", verbose_name="département"
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        related_name="structures",
+        verbose_name="département",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 

@@ -167,7 +167,8 @@ PRIVATE_ROOT = Path(env.PRIVATE_ROOT) if env.PRIVATE_ROOT else VAR_DIR / "privat
 # Background tasks (django.tasks + django-tasks-db); emails are always sent from a task.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Emails
+# Emails (Django 6.1 mailers); always sent from a task, see cnfs.notifications.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Conseiller numérique] "

@@ -2,5 +2,10 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 DEBUG = True
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-EMAIL_FILE_PATH = VAR_DIR / "emails"
+# Emails are written to var/emails/ and listed at /courriels/ (DEBUG only).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": VAR_DIR / "emails"},
+    }
+}

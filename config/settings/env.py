@@ -40,7 +40,10 @@ SECRET_KEY = get("SECRET_KEY")
 ALLOWED_HOSTS = listing("ALLOWED_HOSTS")
 GEOCODER = get("CNFS_GEOCODER", "offline")
 EMAIL_URL_BASE = get("CNFS_BASE_URL", "http://127.0.0.1:8000")
-DEFAULT_FROM_EMAIL = get("DEFAULT_FROM_EMAIL", "Conseiller numérique France Services <ne-pas-repondre@conseiller-numerique.gouv.fr>")
+DEFAULT_FROM_EMAIL = get(
+    "DEFAULT_FROM_EMAIL",
+    "Conseiller numérique France Services <ne-pas-repondre@conseiller-numerique.gouv.fr>",
+)
 EMAIL_HOST = get("EMAIL_HOST", "localhost")
 EMAIL_PORT = integer("EMAIL_PORT", 25)
 EMAIL_HOST_USER = get("EMAIL_HOST_USER")

@@ -24,12 +24,19 @@ CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_IPWARE_PROXY_COUNT = 1
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = env.EMAIL_HOST
-EMAIL_PORT = env.EMAIL_PORT
-EMAIL_HOST_USER = env.EMAIL_HOST_USER
-EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
-EMAIL_USE_TLS = env.EMAIL_USE_TLS
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env.EMAIL_HOST,
+            "port": env.EMAIL_PORT,
+            "username": env.EMAIL_HOST_USER,
+            "password": env.EMAIL_HOST_PASSWORD,
+            "use_tls": env.EMAIL_USE_TLS,
+            "timeout": 20,
+        },
+    }
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

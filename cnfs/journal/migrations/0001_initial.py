@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,24 +14,46 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='date')),
-                ('role', models.CharField(blank=True, max_length=20, verbose_name='rôle')),
-                ('action', models.CharField(db_index=True, max_length=100)),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name="type d'objet")),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name="identifiant de l'objet")),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='avant')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='après')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='adresse IP')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="date")),
+                ("role", models.CharField(blank=True, max_length=20, verbose_name="rôle")),
+                ("action", models.CharField(db_index=True, max_length=100)),
+                ("object_type", models.CharField(blank=True, max_length=100, verbose_name="type d'objet")),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="identifiant de l'objet"),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="avant")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="après")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="adresse IP"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrée du journal',
-                'verbose_name_plural': 'journal',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='journal_object')],
+                "verbose_name": "entrée du journal",
+                "verbose_name_plural": "journal",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="journal_object")],
             },
         ),
     ]

@@ -4,31 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_key', models.CharField(max_length=200, unique=True, verbose_name="clé d'événement")),
-                ('to', models.EmailField(max_length=254, verbose_name='destinataire')),
-                ('subject', models.CharField(max_length=255, verbose_name='objet')),
-                ('body_text', models.TextField(verbose_name='texte')),
-                ('body_html', models.TextField(verbose_name='HTML')),
-                ('status', models.CharField(choices=[('pending', 'En attente'), ('sent', 'Envoyé'), ('failed', 'Échec')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_key", models.CharField(max_length=200, unique=True, verbose_name="clé d'événement")),
+                ("to", models.EmailField(max_length=254, verbose_name="destinataire")),
+                ("subject", models.CharField(max_length=255, verbose_name="objet")),
+                ("body_text", models.TextField(verbose_name="texte")),
+                ("body_html", models.TextField(verbose_name="HTML")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "En attente"), ("sent", "Envoyé"), ("failed", "Échec")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': 'courriel',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "courriel",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -5,29 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0001_initial'),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Structure',
+            name="Structure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='raison sociale')),
-                ('usual_name', models.CharField(blank=True, max_length=200, verbose_name="nom d'usage")),
-                ('siret', models.CharField(db_index=True, max_length=14, verbose_name='SIRET')),
-                ('type', models.CharField(choices=[('commune', 'Commune'), ('epci', 'EPCI'), ('departement', 'Département'), ('region', 'Région'), ('other_public', 'Autre structure publique (GIP, syndicat…)'), ('association', 'Association'), ('private_ess', "Entreprise privée de l'économie sociale et solidaire")], max_length=20, verbose_name='type de structure')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='structures', to='territories.commune')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='structures', to='territories.departement', verbose_name='département')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="raison sociale")),
+                ("usual_name", models.CharField(blank=True, max_length=200, verbose_name="nom d'usage")),
+                ("siret", models.CharField(db_index=True, max_length=14, verbose_name="SIRET")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "EPCI"),
+                            ("departement", "Département"),
+                            ("region", "Région"),
+                            ("other_public", "Autre structure publique (GIP, syndicat…)"),
+                            ("association", "Association"),
+                            ("private_ess", "Entreprise privée de l'économie sociale et solidaire"),
+                        ],
+                        max_length=20,
+                        verbose_name="type de structure",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="structures",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="structures",
+                        to="territories.departement",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'structure',
-                'ordering': ['name'],
+                "verbose_name": "structure",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -4,24 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='TrainingProvider',
+            name="TrainingProvider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                ("siret", models.CharField(blank=True, max_length=14, verbose_name="SIRET")),
             ],
             options={
-                'verbose_name': 'organisme de formation',
-                'verbose_name_plural': 'organismes de formation',
-                'ordering': ['name'],
+                "verbose_name": "organisme de formation",
+                "verbose_name_plural": "organismes de formation",
+                "ordering": ["name"],
             },
         ),
     ]

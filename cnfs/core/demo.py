@@ -1,0 +1,128 @@
+"""Demo data: one account per role and a small, realistic set of structures. Idempotent."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from cnfs.accounts.models import RoleAssignment, User
+from cnfs.accounts.roles import Role
+from cnfs.structures.models import Structure, StructureType
+from cnfs.territories.models import Commune, Departement, Hub, Region
+from cnfs.training.models import TrainingProvider
+
+DEMO_PASSWORD = "Demo-Cnfs-2026!"
+DEMO_DOMAIN = "demo.conseiller-numerique.fr"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    first_name: str
+    last_name: str
+    role: Role
+    description: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(f"anct@{DEMO_DOMAIN}", "Claire", "Martin", Role.ANCT, "Équipe nationale (ANCT)"),
+    DemoAccount(
+        f"prefecture.allier@{DEMO_DOMAIN}",
+        "Julien",
+        "Bernard",
+        Role.PREFECTURE,
+        "Préfecture de l'Allier (03)",
+    ),
+    DemoAccount(f"bdt@{DEMO_DOMAIN}", "Sophie", "Dubois", Role.BDT, "Banque des Territoires"),
+    DemoAccount(
+        f"structure@{DEMO_DOMAIN}",
+        "Nathalie",
+        "Petit",
+        Role.STRUCTURE,
+        "Commune de Moulins (administratrice)",
+    ),
+    DemoAccount(
+        f"formation@{DEMO_DOMAIN}", "Karim", "Benali", Role.TRAINING_PROVIDER, "Organisme de formation"
+    ),
+    DemoAccount(f"hub@{DEMO_DOMAIN}", "Élodie", "Roux", Role.HUB, "Hub territorial Auvergne"),
+    DemoAccount(
+        f"coordinateur@{DEMO_DOMAIN}", "Thomas", "Moreau", Role.COORDINATOR, "Coordinateur (et conseiller)"
+    ),
+    DemoAccount(
+        f"conseiller@{DEMO_DOMAIN}", "Inès", "Garnier", Role.ADVISOR, "Conseillère numérique à Moulins"
+    ),
+    DemoAccount(f"candidat@{DEMO_DOMAIN}", "Lucas", "Fontaine", Role.CANDIDATE, "Candidat à Vichy"),
+]
+
+DEMO_STRUCTURES = [
+    # (name, siret, type, commune INSEE, département)
+    ("Commune de Moulins", "21030190500011", StructureType.COMMUNE, "03190", "03"),
+    ("Communauté d'agglomération Vichy Communauté", "20007125800018", StructureType.EPCI, "03310", "03"),
+    ("Association Montluçon Numérique Solidaire", "84412345600017", StructureType.ASSOCIATION, "03185", "03"),
+    ("Métropole de Lyon", "20004697700019", StructureType.EPCI, "69123", "69"),
+]
+
+
+def _commune(code):
+    return Commune.objects.filter(pk=code).first()
+
+
+@transaction.atomic
+def seed() -> dict:
+    allier = Departement.objects.get(pk="03")
+    structures = {}
+    for name, siret, kind, commune_code, departement_code in DEMO_STRUCTURES:
+        departement = Departement.objects.filter(pk=departement_code).first() or allier
+        structure, _ = Structure.objects.get_or_create(
+            siret=siret,
+            defaults={
+                "name": name,
+                "type": kind,
+                "commune": _commune(commune_code),
+                "departement": departement,
+            },
+        )
+        structures[commune_code] = structure
+    provider, _ = TrainingProvider.objects.get_or_create(
+        name="Auvergne Médiation Numérique Formation", defaults={"siret": "81234567800014"}
+    )
+    hub, _ = Hub.objects.get_or_create(name="Hub territorial Auvergne")
+    hub.departements.add(*Departement.objects.filter(code__in=["03", "15", "43", "63"]))
+
+    scopes = {
+        Role.PREFECTURE: {"departement": allier},
+        Role.STRUCTURE: {"structure": structures["03190"], "is_admin": True},
+        Role.TRAINING_PROVIDER: {"training_provider": provider},
+        Role.HUB: {"hub": hub},
+        Role.ADVISOR: {"structure": structures["03190"]},
+    }
+    users = {}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(email=account.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                account.email,
+                DEMO_PASSWORD,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                email_confirmed_at=timezone.now(),
+            )
+        RoleAssignment.objects.get_or_create(
+            user=user,
+            role=account.role,
+            scope_id=RoleAssignment(role=account.role, **scopes.get(account.role, {})).scope_key,
+            defaults=scopes.get(account.role, {}),
+        )
+        users[account.role] = user
+    # The coordinator is also an advisor: one account, two roles (switch in the header).
+    RoleAssignment.objects.get_or_create(user=users[Role.COORDINATOR], role=Role.ADVISOR, scope_id="")
+    # A second préfecture agent, for the région, shows the région scope.
+    region = Region.objects.filter(pk="84").first()
+    if region:
+        RoleAssignment.objects.get_or_create(
+            user=users[Role.PREFECTURE],
+            role=Role.PREFECTURE,
+            scope_id=f"region:{region.pk}",
+            defaults={"region": region},
+        )
+    return {"users": len(users), "structures": len(structures)}

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from cnfs.core import demo
+from cnfs.territories.models import Departement
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes de démonstration (un par rôle) et un petit jeu de données réaliste. Idempotent."
+
+    def handle(self, *args, **options):
+        if not Departement.objects.filter(pk="03").exists():
+            raise CommandError("Importez d'abord les territoires : manage.py import_territories --source …")
+        result = demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Données de démonstration prêtes : {result['users']} comptes, {result['structures']} structures."
+            )
+        )

@@ -1,0 +1,79 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from cnfs.accounts.roles import Role
+from cnfs.journal.models import AppendOnlyError, JournalEntry
+from cnfs.journal.services import record
+from tests.factories import StructureFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_record_writes_who_what_when_and_before_after():
+    user = UserFactory(role=Role.ANCT)
+    structure = StructureFactory()
+    entry = record("structure.renamed", structure, by=user, before={"name": "A"}, after={"name": "B"})
+    entry.refresh_from_db()
+    assert entry.actor_id == user.pk
+    assert entry.object_type == "structures.structure"
+    assert entry.object_id == str(structure.pk)
+    assert (entry.before, entry.after) == ({"name": "A"}, {"name": "B"})
+    assert entry.created_at is not None
+    assert list(JournalEntry.objects.for_object(structure)) == [entry]
+
+
+@pytest.mark.django_db
+def test_record_takes_role_and_ip_from_the_request(client):
+    user = UserFactory(role=Role.ANCT, first_name="Avant")
+    client.force_login(user)
+    client.post(
+        "/compte/mon-compte/",
+        {"first_name": "Après", "last_name": user.last_name, "phone": ""},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    entry = JournalEntry.objects.get(action="account.profile_updated")
+    assert (entry.role, entry.ip_address) == (Role.ANCT, "192.0.2.10")
+
+
+@pytest.mark.django_db
+def test_entries_cannot_be_changed_or_deleted_from_python():
+    entry = record("test.action")
+    entry.action = "autre"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        JournalEntry.objects.all().update(action="autre")
+    with pytest.raises(AppendOnlyError):
+        JournalEntry.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_update_and_delete():
+    """A trigger on both SQLite and PostgreSQL: even raw SQL cannot rewrite the journal."""
+    entry = record("test.action", after={"x": 1})
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE journal_journalentry SET action = 'falsifié' WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM journal_journalentry WHERE id = %s", [entry.pk])
+    entry.refresh_from_db()
+    assert entry.action == "test.action"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_trigger_also_refuses_truncate():
+    record("test.action")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE journal_journalentry")
+    assert JournalEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_journal_keeps_the_actor_id_when_the_account_is_erased():
+    user = UserFactory()
+    entry = record("test.action", by=user)
+    user_id = user.pk
+    user.delete()
+    entry = JournalEntry.objects.get(pk=entry.pk)
+    assert entry.actor_id == user_id
