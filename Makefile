@@ -47,8 +47,8 @@ test: install
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} tests
 
 e2e: install
-	$(MANAGE) collectstatic --noinput -v 0
-	$(BIN)/pytest -p no:xdist e2e
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || { echo "Chromium absent : apt-get install -y chromium"; exit 1; }
+	$(BIN)/pytest -c e2e/pytest.ini --rootdir . e2e
 
 quality: install
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ from .models import RoleAssignment
 from .roles import Role
 
 SESSION_KEY = "cnfs_role_assignment_id"
+ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 
 
 class RoleContext:
@@ -17,7 +18,10 @@ class RoleContext:
     def assignments(self) -> list[RoleAssignment]:
         if not self.user.is_authenticated:
             return []
-        return list(RoleAssignment.objects.filter(user=self.user).with_scope())
+        assignments = RoleAssignment.objects.filter(user=self.user).with_scope()
+        # The default role is the most "senior" one, in the order of the Role enum (a coordinator who is also an
+        # advisor lands as coordinator; a hired candidate lands as advisor).
+        return sorted(assignments, key=lambda a: (ROLE_ORDER[a.role], a.pk))
 
     @cached_property
     def current(self) -> RoleAssignment | None:
