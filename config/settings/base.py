@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cnfs.territories",
     "cnfs.accounts",
     "cnfs.structures",
+    "cnfs.concertation",
     "cnfs.training",
     "cnfs.journal",
     "cnfs.notifications",
