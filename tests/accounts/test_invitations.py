@@ -151,3 +151,22 @@ def test_password_of_invited_account_is_usable_for_login(client, invited):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard:home")
+
+
+@pytest.mark.django_db
+def test_invitation_list_runs_a_constant_number_of_queries(client):
+    anct = UserFactory(role=Role.ANCT)
+    client.force_login(anct)
+    InvitationFactory.create_batch(3, invited_by=anct)
+    client.get(reverse("accounts:invitations"))  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("accounts:invitations"))
+    InvitationFactory.create_batch(
+        30, invited_by=anct, role=Role.PREFECTURE, departement=DepartementFactory()
+    )
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("accounts:invitations"))
+    assert len(many) == len(few)
