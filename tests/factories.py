@@ -65,6 +65,7 @@ class TrainingProviderFactory(factory.django.DjangoModelFactory):
 class HubFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Hub
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Hub {n}")
 
