@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 
 from .text import normalize_name
@@ -26,7 +28,9 @@ class Region(models.Model):
 class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région"
+    )
     chef_lieu = models.CharField("chef-lieu (code INSEE)", max_length=5, blank=True)
     zone = models.CharField(max_length=5, choices=Zone.choices, default=Zone.METRO)
     latitude = models.FloatField(null=True, blank=True)
@@ -64,20 +68,46 @@ class CommuneType(models.TextChoices):
     ARRONDISSEMENT = "arrondissement-municipal", "Arrondissement municipal"
 
 
+_QUALIFIED = re.compile(r"^(?P<name>.*\S)\s*\((?P<qualifier>\d{5}|\d[\dAB]{1,2})\)$")
+_SAINT_PREFIXES = ("sai", "sain")  # typed while "saint" is not complete yet: also match "st"
+
+
 class CommuneQuerySet(models.QuerySet):
-    def search(self, query: str, limit: int = 20):
-        """Prefix search on the name (accent-, case- and 'st'/'saint'-insensitive) or on a postal code."""
+    def search(self, query: str, limit: int | None = 20):
+        """Communes matching a name prefix or a postal code, most populated first.
+
+        The name is compared accent-, case- and punctuation-insensitively, "st" and "saint" alike
+        ("St Etienne", "saint-étienne"). A postal code of 5 digits gives every commune of that code, fewer
+        digits a prefix search. "Moulins (03)" or "Moulins (03000)" restrict to a département or postal code.
+        """
         query = (query or "").strip()
-        if not query:
-            return self.none()
-        if query.isdigit():
-            if len(query) == 5:
-                return self.filter(postal_codes__code=query).order_by("insee_code").distinct()
-            return self.filter(postal_codes__code__startswith=query).order_by("-population").distinct()[:limit]
-        normalized = normalize_name(query)
-        if not normalized:
-            return self.none()
-        return self.filter(search_name__startswith=normalized).order_by("-population", "name")[:limit]
+        queryset = self
+        qualified = _QUALIFIED.match(query)
+        if qualified:
+            query, qualifier = qualified["name"], qualified["qualifier"]
+            if len(qualifier) == 5:
+                queryset = queryset.filter(postal_codes__code=qualifier)
+            else:
+                queryset = queryset.filter(departement_id=qualifier)
+        compact = query.replace(" ", "")
+        if compact.isdigit():
+            if len(compact) == 5:
+                queryset = queryset.filter(postal_codes__code=compact)
+            elif len(compact) < 5:
+                queryset = queryset.filter(postal_codes__code__startswith=compact).distinct()
+            else:
+                return self.none()
+        else:
+            normalized = normalize_name(query)
+            if not normalized:
+                return self.none()
+            condition = models.Q(search_name__startswith=normalized)
+            head, _, last = normalized.rpartition(" ")
+            if last in _SAINT_PREFIXES:
+                condition |= models.Q(search_name__startswith=f"{head} st".lstrip())
+            queryset = queryset.filter(condition)
+        queryset = queryset.order_by("-population", "name", "insee_code")
+        return queryset[:limit] if limit else queryset
 
 
 class Commune(models.Model):
@@ -86,7 +116,11 @@ class Commune(models.Model):
     search_name = models.CharField(max_length=150, db_index=True, editable=False)
     type = models.CharField(max_length=30, choices=CommuneType.choices, default=CommuneType.COMMUNE)
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="arrondissements",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="arrondissements",
         verbose_name="commune de rattachement",
     )
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
@@ -125,7 +159,9 @@ class PostalCode(models.Model):
     class Meta:
         verbose_name = "code postal"
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["code", "commune"], name="postal_code_unique_per_commune")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "commune"], name="postal_code_unique_per_commune")
+        ]
 
     def __str__(self):
         return self.code

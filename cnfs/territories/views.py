@@ -1,12 +1,39 @@
+import re
+
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from .models import Commune
+from .models import Commune, PostalCode
+
+_NAME = re.compile(r"^[\w-]{1,80}$")
+MIN_LENGTH = 2
+MAX_RESULTS = 10
 
 
+@require_GET
 @login_not_required
 def commune_search(request):
-    """Autocomplete results for the commune widget (HTMX fragment)."""
-    query = request.GET.get("q", "")
-    communes = list(Commune.objects.search(query).select_related("departement")) if len(query.strip()) >= 2 else []
-    return render(request, "territories/commune_options.html", {"communes": communes, "query": query})
+    """Suggestions for the commune widget (HTMX fragment).
+
+    The text is read from `q`, or from the parameter named by `field` (HTMX sends the input under the form
+    field's name); `target` is the widget id, used to build the option ids.
+    """
+    field = request.GET.get("field", "")
+    target = request.GET.get("target", "")
+    target = target if _NAME.match(target) else "commune"
+    query = request.GET.get("q")
+    if query is None and _NAME.match(field):
+        query = request.GET.get(field, "")
+    query = (query or "").strip()[:100]
+    communes = []
+    searched = len(query) >= MIN_LENGTH
+    if searched:
+        communes = list(
+            Commune.objects.search(query, limit=MAX_RESULTS)
+            .select_related("departement")
+            .prefetch_related(Prefetch("postal_codes", queryset=PostalCode.objects.order_by("code")))
+        )
+    context = {"communes": communes, "query": query, "target": target, "searched": searched}
+    return render(request, "territories/commune_options.html", context)
