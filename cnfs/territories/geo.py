@@ -1,0 +1,81 @@
+"""Great-circle distances, in Python and in SQL, for any model with latitude/longitude columns.
+
+    from cnfs.territories.geo import within_km
+    near = within_km(Commune.objects.all(), 48.11, -1.68, 20).order_by("distance_km")
+
+`within_km` first filters on the bounding box (cheap, uses a (latitude, longitude) index), then on the exact
+haversine distance computed in SQL, and annotates each row with `distance_km`.
+"""
+
+import math
+
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance in km (same formula, same order of operations as the SQL expression)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = math.radians(lat2) - math.radians(lat1)
+    dlambda = math.radians(lon2) - math.radians(lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) containing every point within `km` of (lat, lon).
+
+    Longitudes may fall outside [-180, 180] when the box crosses the antimeridian (see `_box_filter`);
+    near the poles the box spans every longitude.
+    """
+    km = max(km, 0.0)
+    dlat = km / KM_PER_DEGREE
+    min_lat, max_lat = lat - dlat, lat + dlat
+    if min_lat <= -90 or max_lat >= 90:
+        return max(min_lat, -90.0), min(max_lat, 90.0), -180.0, 180.0
+    # Widest longitude span at the latitude of the box closest to a pole.
+    cos_lat = math.cos(math.radians(max(abs(min_lat), abs(max_lat))))
+    ratio = math.sin(km / EARTH_RADIUS_KM) / cos_lat if cos_lat > 0 else 2
+    if ratio >= 1:
+        return min_lat, max_lat, -180.0, 180.0
+    dlon = math.degrees(math.asin(ratio))
+    # A small margin against rounding: the exact distance filter follows anyway.
+    margin = 1e-9
+    return min_lat - margin, max_lat + margin, lon - dlon - margin, lon + dlon + margin
+
+
+def _box_filter(lat, lon, km, lat_field, lon_field) -> Q:
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
+    q = Q(**{f"{lat_field}__gte": min_lat, f"{lat_field}__lte": max_lat})
+    if min_lon <= -180 and max_lon >= 180:
+        return q
+    if min_lon < -180:  # crosses the antimeridian westwards
+        lon_q = Q(**{f"{lon_field}__gte": min_lon + 360}) | Q(**{f"{lon_field}__lte": max_lon})
+    elif max_lon > 180:
+        lon_q = Q(**{f"{lon_field}__gte": min_lon}) | Q(**{f"{lon_field}__lte": max_lon - 360})
+    else:
+        lon_q = Q(**{f"{lon_field}__gte": min_lon, f"{lon_field}__lte": max_lon})
+    return q & lon_q
+
+
+def distance_expression(lat: float, lon: float, lat_field: str = "latitude", lon_field: str = "longitude"):
+    """SQL expression of the haversine distance in km between (lat, lon) and the row's coordinates."""
+    lat1 = Radians(Value(float(lat), output_field=FloatField()))
+    lon1 = Radians(Value(float(lon), output_field=FloatField()))
+    lat2, lon2 = Radians(F(lat_field)), Radians(F(lon_field))
+    a = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin((lon2 - lon1) / 2), 2)
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())
+
+
+def annotate_distance(queryset, lat, lon, lat_field="latitude", lon_field="longitude", name="distance_km"):
+    """Annotate each row with its distance in km to (lat, lon) (NULL when the row has no coordinates)."""
+    return queryset.annotate(**{name: distance_expression(lat, lon, lat_field, lon_field)})
+
+
+def within_km(queryset, lat, lon, km, lat_field="latitude", lon_field="longitude", name="distance_km"):
+    """Rows within `km` of (lat, lon), annotated with `name` (distance in km); rows without coordinates are out."""
+    queryset = queryset.filter(_box_filter(float(lat), float(lon), float(km), lat_field, lon_field))
+    return annotate_distance(queryset, lat, lon, lat_field, lon_field, name).filter(**{f"{name}__lte": km})
