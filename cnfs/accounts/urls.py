@@ -19,6 +19,7 @@ urlpatterns = [
     path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("confirmer/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("confirmation/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
     path("role/", views.switch_role, name="switch_role"),
     path("mon-compte/", views.profile, name="profile"),
     path("invitations/", views.invitations, name="invitations"),

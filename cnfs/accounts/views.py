@@ -127,6 +127,17 @@ def confirm_email(request, token):
 
 @require_POST
 @any_role
+def resend_confirmation(request):
+    if request.user.email_confirmed:
+        messages.info(request, "Votre adresse électronique est déjà confirmée.")
+    else:
+        services.send_email_confirmation(request.user)
+        messages.success(request, f"Un nouveau lien de confirmation a été envoyé à {request.user.email}.")
+    return redirect("dashboard:home")
+
+
+@require_POST
+@any_role
 def switch_role(request):
     try:
         assignment_id = int(request.POST.get("assignment", ""))

@@ -66,3 +66,20 @@ def test_public_pages_opt_out_of_login(client):
         assert client.get(reverse(f"public:{name}")).status_code == 200, name
     for name in ["login", "password_reset", "password_reset_done"]:
         assert client.get(reverse(f"accounts:{name}")).status_code == 200, name
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_user_can_ask_for_a_new_link(client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    user = UserFactory(role=Role.CANDIDATE, email_confirmed_at=None)
+    client.force_login(user)
+    assert "Renvoyer le lien" in client.get(reverse("dashboard:home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:resend_confirmation"), follow=True)
+    assert "Un nouveau lien de confirmation a été envoyé" in response.content.decode()
+    assert mail.outbox[-1].to == [user.email]
+
+
+def test_resend_confirmation_is_a_post_for_every_role(role_matrix):
+    role_matrix.check(reverse("accounts:resend_confirmation"), set(Role), ok=405, denied=405)
