@@ -121,3 +121,91 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     role = Role.BDT
     token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+# --- Structures applications and concertation (issue 3) ---
+
+from stdnum import luhn  # noqa: E402
+
+from cnfs.concertation.models import (  # noqa: E402
+    ApplicationStatus,
+    CommitteeDecision,
+    DecisionOutcome,
+    Mission,
+    PrefectOpinion,
+    StructureApplication,
+    Wave,
+)
+
+
+def valid_siret(n: int) -> str:
+    """A Luhn-valid SIRET, different for each n."""
+    base = f"{2103019050000 + n:013d}"
+    return base + luhn.calc_check_digit(base)
+
+
+class WaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Wave
+
+    name = factory.Sequence(lambda n: f"Vague {n + 1}")
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=30))
+    target_posts = 1000
+
+
+class StructureApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft by default; `submitted=True` (or `status=...` with the matching traits) for a transmitted one."""
+
+    class Meta:
+        model = StructureApplication
+        skip_postgeneration_save = True
+
+    type = StructureType.COMMUNE
+    siret = factory.Sequence(valid_siret)
+    name = factory.Sequence(lambda n: f"Commune candidate n° {n}")
+    address = "1 place de l'Hôtel de Ville"
+    commune = factory.SubFactory(CommuneFactory)
+    departement = factory.SelfAttribute("commune.departement")
+    latitude = 46.5646
+    longitude = 3.3326
+    contact_first_name = "Marie"
+    contact_last_name = "Lefèvre"
+    contact_job_title = "Directrice générale des services"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@structure.fr")
+    contact_phone = "0470000000"
+    advisors_wanted = 2
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=60))
+    missions = factory.LazyFunction(lambda: [Mission.DAILY_USES, Mission.PROCEDURES])
+    motivation = "Nous voulons accompagner les habitants éloignés du numérique."
+    commitments_accepted_at = factory.LazyFunction(timezone.now)
+    last_step = 5
+
+    class Params:
+        submitted = factory.Trait(
+            status=ApplicationStatus.SUBMITTED,
+            email_confirmed_at=factory.LazyFunction(timezone.now),
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class PrefectOpinionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrefectOpinion
+
+    application = factory.SubFactory(StructureApplicationFactory, submitted=True)
+    value = "favourable"
+    comment = "Projet solide, territoire prioritaire."
+    suggested_posts = 2
+    by = factory.SubFactory(UserFactory)
+
+
+class CommitteeDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeDecision
+
+    application = factory.SubFactory(StructureApplicationFactory, submitted=True)
+    outcome = DecisionOutcome.POSITIVE
+    posts = 2
+    committee_date = factory.LazyFunction(timezone.localdate)
+    by = factory.SubFactory(UserFactory)
