@@ -1,0 +1,185 @@
+"""Post change requests as data: the structure asks, the préfet gives an opinion on additions, ANCT decides."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cnfs.journal.services import record
+
+from . import conf, notify
+from .models import (
+    ApplicationStatus,
+    ChangeKind,
+    ChangeStatus,
+    CommitteeDecision,
+    DecisionKind,
+    DecisionOutcome,
+    PostChangeRequest,
+)
+from .posts import posts_granted, posts_taken
+from .workflow import TransitionError
+
+C = ChangeStatus
+
+
+@dataclass(frozen=True)
+class ChangeTransition:
+    name: str
+    sources: frozenset
+    target: str
+    label: str
+    kinds: frozenset = frozenset({ChangeKind.ADDITION, ChangeKind.RETURN})
+
+
+CHANGE_TRANSITIONS = {
+    t.name: t
+    for t in [
+        ChangeTransition(
+            "give_opinion",
+            frozenset({C.REQUESTED}),
+            C.OPINION_GIVEN,
+            "Avis du préfet",
+            frozenset({ChangeKind.ADDITION}),
+        ),
+        # An addition waits for the préfet's opinion; a return is decided directly.
+        ChangeTransition(
+            "accept", frozenset({C.OPINION_GIVEN}), C.ACCEPTED, "Accepter", frozenset({ChangeKind.ADDITION})
+        ),
+        ChangeTransition(
+            "accept_return", frozenset({C.REQUESTED}), C.ACCEPTED, "Accepter", frozenset({ChangeKind.RETURN})
+        ),
+        ChangeTransition("refuse", frozenset({C.REQUESTED, C.OPINION_GIVEN}), C.REFUSED, "Refuser"),
+    ]
+}
+
+
+def _check(change, name):
+    transition = CHANGE_TRANSITIONS[name]
+    if change.status not in transition.sources or change.kind not in transition.kinds:
+        raise TransitionError(
+            f"Action « {transition.label} » impossible sur une demande au statut « {C(change.status).label} »."
+        )
+    return transition
+
+
+def _lock(change):
+    locked = PostChangeRequest.objects.select_for_update().get(pk=change.pk)
+    change.status = locked.status
+    return change
+
+
+def _move(change, transition, *, by, details, fields=()):
+    before = change.status
+    change.status = transition.target
+    change.save(update_fields=["status", *fields])
+    record(
+        f"post_change.{transition.name}",
+        change,
+        by=by,
+        before={"status": before},
+        after={"status": transition.target, **details},
+    )
+
+
+def request_change(application, *, by, kind, posts, motive, comment="") -> PostChangeRequest:
+    with transaction.atomic():
+        application = type(application).objects.select_for_update().get(pk=application.pk)
+        if application.status != ApplicationStatus.ACTIVATED:
+            raise TransitionError("Seule une structure activée peut demander une modification de ses postes.")
+        if not 1 <= posts <= conf.max_posts_per_decision():
+            raise TransitionError(f"Indiquez un nombre de postes entre 1 et {conf.max_posts_per_decision()}.")
+        if kind == ChangeKind.RETURN:
+            _check_return(application.structure, posts)
+        try:
+            with transaction.atomic():
+                change = PostChangeRequest.objects.create(
+                    application=application,
+                    kind=kind,
+                    posts=posts,
+                    motive=motive,
+                    comment=comment,
+                    requested_by=by,
+                )
+        except IntegrityError as error:
+            raise TransitionError("Une demande est déjà en cours : attendez sa décision.") from error
+        record(
+            "post_change.requested",
+            change,
+            by=by,
+            before=None,
+            after={"kind": kind, "posts": posts, "motive": motive, "status": change.status},
+        )
+    return change
+
+
+def _check_return(structure, posts):
+    granted, taken = posts_granted(structure), posts_taken(structure)
+    if granted - posts < taken:
+        raise TransitionError(
+            f"Vous ne pouvez pas rendre {posts} poste(s) : {taken} poste(s) sont déjà pourvus sur {granted} accordés."
+        )
+
+
+def give_change_opinion(change, *, by, value, comment) -> PostChangeRequest:
+    with transaction.atomic():
+        _lock(change)
+        transition = _check(change, "give_opinion")
+        comment = (comment or "").strip()
+        if not 10 <= len(comment) <= 1000:
+            raise TransitionError("Le commentaire doit compter entre 10 et 1 000 caractères.")
+        change.opinion, change.opinion_comment = value, comment
+        change.opinion_by, change.opinion_at = by, timezone.now()
+        _move(
+            change,
+            transition,
+            by=by,
+            details={"opinion": value, "comment": comment},
+            fields=("opinion", "opinion_comment", "opinion_by", "opinion_at"),
+        )
+    return change
+
+
+def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDecision:
+    """A new committee decision with the posts added (positive) or given back (negative number)."""
+    with transaction.atomic():
+        _lock(change)
+        transition = _check(change, "accept" if change.kind == ChangeKind.ADDITION else "accept_return")
+        if change.kind == ChangeKind.RETURN:
+            _check_return(change.application.structure, change.posts)
+        decision = CommitteeDecision.objects.create(
+            application=change.application,
+            kind=DecisionKind.ADDITION if change.kind == ChangeKind.ADDITION else DecisionKind.RETURN,
+            outcome=DecisionOutcome.POSITIVE,
+            posts=change.signed_posts,
+            committee_date=committee_date or timezone.localdate(),
+            comment=comment,
+            change_request=change,
+            by=by,
+        )
+        change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
+        _move(
+            change,
+            transition,
+            by=by,
+            details={"decision": decision.pk, "posts": decision.posts, "comment": comment},
+            fields=("decided_by", "decided_at", "decision_comment"),
+        )
+        notify.change_decided(change)
+    return decision
+
+
+def refuse_change(change, *, by, comment="") -> PostChangeRequest:
+    with transaction.atomic():
+        _lock(change)
+        transition = _check(change, "refuse")
+        change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
+        _move(
+            change,
+            transition,
+            by=by,
+            details={"comment": comment},
+            fields=("decided_by", "decided_at", "decision_comment"),
+        )
+        notify.change_decided(change)
+    return change

@@ -1,0 +1,28 @@
+"""Settings of the concertation, each overridable in the Django settings under the same name."""
+
+from django.conf import settings
+
+
+def _get(name, default):
+    return getattr(settings, name, default)
+
+
+def national_post_target() -> int:
+    return _get("CNFS_NATIONAL_POST_TARGET", 4000)
+
+
+def max_posts_per_decision() -> int:
+    return _get("CNFS_MAX_POSTS_PER_DECISION", 30)
+
+
+def recruitment_months() -> int:
+    return _get("CNFS_RECRUITMENT_MONTHS", 2)
+
+
+def anct_mailbox() -> str:
+    return _get("CNFS_ANCT_MAILBOX", "conseiller-numerique@anct.gouv.fr")
+
+
+def digest_schedule() -> str:
+    """Cron expression of the préfecture digest (run by `manage.py send_prefecture_digest` from cron)."""
+    return _get("CNFS_PREFECTURE_DIGEST_SCHEDULE", "0 7 * * *")

@@ -1,0 +1,206 @@
+"""The emails of the concertation (SPEC §14). All go through `send_email`: after commit, from a task, once per event."""
+
+from django.core import signing
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cnfs.accounts.models import RoleAssignment
+from cnfs.accounts.roles import Role
+from cnfs.notifications.services import absolute_url, send_email
+
+from . import conf
+from .models import DecisionOutcome
+
+TEMPLATE = "concertation/emails/message"
+CONFIRMATION_SALT = "cnfs.concertation.application-email"
+
+
+def _send(event_key, to, subject, *, greeting="Bonjour,", paragraphs=(), items=(), url="", url_label=""):
+    return send_email(
+        event_key=event_key,
+        to=to,
+        subject=subject,
+        template=TEMPLATE,
+        context={
+            "greeting": greeting,
+            "paragraphs": list(paragraphs),
+            "items": list(items),
+            "url": url,
+            "url_label": url_label,
+        },
+    )
+
+
+def prefecture_emails(departement) -> list[str]:
+    """Agents of the préfecture of this département, or of its région."""
+    return sorted(
+        set(
+            RoleAssignment.objects.filter(role=Role.PREFECTURE)
+            .filter(Q(departement_id=departement.pk) | Q(region_id=departement.region_id))
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+def structure_admin_emails(structure) -> list[str]:
+    return sorted(
+        set(
+            RoleAssignment.objects.filter(
+                role=Role.STRUCTURE, structure=structure, is_admin=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def confirmation_token(application) -> str:
+    return signing.dumps(
+        {"a": str(application.public_id), "e": application.contact_email}, salt=CONFIRMATION_SALT
+    )
+
+
+def read_confirmation_token(token: str, max_age) -> tuple[str, str] | None:
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return data.get("a"), data.get("e")
+
+
+def summary_items(application) -> list[tuple[str, str]]:
+    return [
+        ("Structure", application.display_name),
+        ("SIRET", application.siret),
+        ("Type", application.get_type_display()),
+        ("Commune", str(application.commune or "")),
+        ("Contact", f"{application.contact_name} ({application.contact_email})"),
+        ("Conseillers souhaités", application.advisors_wanted or "pas encore décidé"),
+        ("Démarrage souhaité", f"{application.start_date:%d/%m/%Y}" if application.start_date else ""),
+    ]
+
+
+def send_confirmation(application):
+    url = absolute_url(reverse("concertation:confirm", args=[confirmation_token(application)]))
+    return _send(
+        f"application-confirm:{application.pk}:{application.contact_email}:{timezone.now():%Y%m%d%H%M}",
+        application.contact_email,
+        "Confirmez votre adresse pour transmettre la candidature",
+        greeting=f"Bonjour {application.contact_first_name},",
+        paragraphs=[
+            f"Vous avez déposé la candidature de « {application.display_name} » pour accueillir un conseiller "
+            "numérique. Confirmez votre adresse électronique : la candidature sera alors transmise au préfet de "
+            "votre département, sans autre action de votre part.",
+            "Ce lien est valable 7 jours. Si vous n'êtes pas à l'origine de cette candidature, ignorez ce message.",
+        ],
+        url=url,
+        url_label="Confirmer mon adresse et transmettre la candidature",
+    )
+
+
+def application_received(application):
+    return _send(
+        f"application-received:{application.pk}",
+        application.contact_email,
+        "Votre candidature est transmise au préfet",
+        greeting=f"Bonjour {application.contact_first_name},",
+        paragraphs=[
+            "Votre adresse est confirmée et votre candidature est transmise au préfet de votre département. "
+            "Le préfet donne son avis, puis le comité de sélection de l'ANCT décide du nombre de postes "
+            "accordés, en général dans un délai de 4 à 8 semaines. Vous serez prévenu(e) par courriel.",
+            "Récapitulatif de votre candidature :",
+        ],
+        items=summary_items(application),
+        url=absolute_url(reverse("concertation:summary", args=[application.public_id])),
+        url_label="Voir ma candidature",
+    )
+
+
+def opinion_given(opinion):
+    application = opinion.application
+    return _send(
+        f"opinion-given:{opinion.pk}",
+        conf.anct_mailbox(),
+        f"Avis du préfet : {application.display_name} ({application.departement_id})",
+        paragraphs=[
+            f"Le préfet a donné un avis {opinion.get_value_display().lower()} sur la candidature de "
+            f"« {application.display_name} ».",
+            opinion.comment,
+        ],
+        items=[("Postes suggérés", opinion.suggested_posts if opinion.suggested_posts is not None else "—")],
+        url=absolute_url(reverse("concertation:detail", args=[application.pk])),
+        url_label="Voir la candidature",
+    )
+
+
+def decision_made(decision):
+    application = decision.application
+    if decision.outcome == DecisionOutcome.POSITIVE:
+        text = (
+            f"Le comité de sélection du {decision.committee_date:%d/%m/%Y} a accordé {decision.posts} poste(s) de "
+            f"conseiller numérique à « {application.display_name} » (décision n° {decision.number}). "
+            "Vous allez recevoir une invitation pour choisir votre mot de passe et accéder à l'espace de la "
+            f"structure. Vous avez {conf.recruitment_months()} mois à compter du comité pour recruter."
+        )
+    elif decision.outcome == DecisionOutcome.NEGATIVE:
+        text = (
+            f"Le comité de sélection du {decision.committee_date:%d/%m/%Y} n'a pas retenu la candidature de "
+            f"« {application.display_name} » (décision n° {decision.number})."
+        )
+    else:
+        text = (
+            f"Le comité de sélection du {decision.committee_date:%d/%m/%Y} a demandé un examen complémentaire de "
+            f"la candidature de « {application.display_name} »."
+        )
+    paragraphs = [text] + ([decision.comment] if decision.comment else [])
+    subject = f"Décision du comité de sélection : {application.display_name}"
+    _send(
+        f"decision:{decision.pk}:structure",
+        application.contact_email,
+        subject,
+        greeting=f"Bonjour {application.contact_first_name},",
+        paragraphs=paragraphs,
+    )
+    for email in prefecture_emails(application.departement):
+        _send(
+            f"decision:{decision.pk}:prefecture:{email}",
+            email,
+            subject,
+            paragraphs=paragraphs,
+            url=absolute_url(reverse("concertation:detail", args=[application.pk])),
+            url_label="Voir la candidature",
+        )
+
+
+def change_decided(change):
+    application = change.application
+    accepted = change.status == "accepted"
+    text = (
+        f"Votre demande ({change.get_kind_display().lower()} : {change.posts}) a été "
+        f"{'acceptée' if accepted else 'refusée'} par l'ANCT."
+    )
+    recipients = set(structure_admin_emails(application.structure)) | {application.contact_email}
+    for email in sorted(recipients):
+        _send(
+            f"post-change:{change.pk}:{change.status}:{email}",
+            email,
+            "Décision sur votre demande de modification de postes",
+            paragraphs=[text] + ([change.decision_comment] if change.decision_comment else []),
+            url=absolute_url(reverse("structures:posts")),
+            url_label="Voir mes postes",
+        )
+
+
+def prefecture_digest(email: str, day, applications) -> None:
+    if not applications:
+        return None
+    return _send(
+        f"prefecture-digest:{day:%Y-%m-%d}:{email}",
+        email,
+        f"Nouvelles candidatures de structures ({len(applications)})",
+        paragraphs=[
+            f"{len(applications)} nouvelle(s) candidature(s) de structures ont été transmises sur votre territoire :"
+        ],
+        items=[(f"{a.display_name} ({a.commune})", a.get_type_display()) for a in applications],
+        url=absolute_url(reverse("concertation:list")),
+        url_label="Donner l'avis du préfet",
+    )
