@@ -4,10 +4,11 @@ from django.db import migrations
 
 TABLE = "journal_journalentry"
 
+# "%%" because the statement goes through the driver's parameter formatting.
 POSTGRES_FORWARD = f"""
 CREATE OR REPLACE FUNCTION journal_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'journal is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION 'journal is append-only: %% refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER journal_no_update BEFORE UPDATE ON {TABLE} FOR EACH ROW EXECUTE FUNCTION journal_refuse_change();
