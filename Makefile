@@ -62,7 +62,7 @@ format: install
 	$(BIN)/djlint --reformat templates cnfs
 
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* var
