@@ -9,19 +9,19 @@ haversine distance computed in SQL, and annotates each row with `distance_km`.
 
 import math
 
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import ASin, Cos, Least, Radians, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance in km (same formula, same order of operations as the SQL expression)."""
+    """Great-circle (haversine) distance in km; same formula and order of operations as the SQL expression."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi = math.radians(lat2) - math.radians(lat1)
     dlambda = math.radians(lon2) - math.radians(lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    a = (1 - math.cos(dphi)) / 2 + math.cos(phi1) * math.cos(phi2) * (1 - math.cos(dlambda)) / 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -63,11 +63,21 @@ def _box_filter(lat, lon, km, lat_field, lon_field) -> Q:
 
 def distance_expression(lat: float, lon: float, lat_field: str = "latitude", lon_field: str = "longitude"):
     """SQL expression of the haversine distance in km between (lat, lon) and the row's coordinates."""
-    lat1 = Radians(Value(float(lat), output_field=FloatField()))
-    lon1 = Radians(Value(float(lon), output_field=FloatField()))
+    # Rounded to 1e-9° (0.1 mm): subnormal inputs would make PostgreSQL raise "underflow".
+    lat1 = Radians(Value(round(float(lat), 9), output_field=FloatField()))
+    lon1 = Radians(Value(round(float(lon), 9), output_field=FloatField()))
     lat2, lon2 = Radians(F(lat_field)), Radians(F(lon_field))
-    a = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin((lon2 - lon1) / 2), 2)
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())
+    # hav(x) = (1 - cos x) / 2 rather than sin²(x / 2): PostgreSQL raises "underflow" when squaring tiny values.
+    one = Value(1.0)
+    a = (one - Cos(lat2 - lat1)) / 2 + Cos(lat1) * Cos(lat2) * (one - Cos(lon2 - lon1)) / 2
+    distance = Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())
+    # LEAST() ignores NULL on PostgreSQL: rows without coordinates must stay NULL explicitly.
+    missing = Q(**{f"{lat_field}__isnull": True}) | Q(**{f"{lon_field}__isnull": True})
+    return Case(
+        When(missing, then=Value(None, output_field=FloatField())),
+        default=distance,
+        output_field=FloatField(),
+    )
 
 
 def annotate_distance(queryset, lat, lon, lat_field="latitude", lon_field="longitude", name="distance_km"):
