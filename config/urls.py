@@ -6,6 +6,8 @@ urlpatterns = [
     path("compte/", include("cnfs.accounts.urls")),
     path("espace/", include("cnfs.dashboard.urls")),
     path("territoires/", include("cnfs.territories.urls")),
+    path("candidatures/", include("cnfs.concertation.urls")),
+    path("structure/", include("cnfs.structures.urls")),
     path("courriels/", include("cnfs.notifications.urls")),
 ]
 

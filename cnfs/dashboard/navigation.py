@@ -20,6 +20,7 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         HOME,
         NavItem(
             "Candidatures des structures",
+            "concertation:list",
             description="Décisions du comité de sélection, vagues et objectif national.",
         ),
         NavItem("Recrutements", description="Validation des recrutements et ruptures de contrat."),
@@ -33,7 +34,9 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     Role.PREFECTURE: [
         HOME,
         NavItem(
-            "Candidatures du territoire", description="Avis du préfet sur les candidatures des structures."
+            "Candidatures du territoire",
+            "concertation:list",
+            description="Avis du préfet sur les candidatures des structures."
         ),
         NavItem(
             "Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."
@@ -52,10 +55,10 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.STRUCTURE: [
         HOME,
-        NavItem("Ma structure", description="Candidature, coordonnées et décisions."),
-        NavItem("Mes postes", description="Postes accordés, pourvus et libres, délai de recrutement."),
+        NavItem("Ma structure", "structures:home", description="Candidature, coordonnées et décisions."),
+        NavItem("Mes postes", "structures:posts", description="Postes accordés, pourvus et libres, délai de recrutement."),
         NavItem("Candidatures", description="Candidats proches de votre structure."),
-        NavItem("Mon équipe", description="Les personnes de votre structure qui utilisent la plateforme."),
+        NavItem("Mon équipe", "structures:team", description="Les personnes de votre structure qui utilisent la plateforme."),
     ],
     Role.TRAINING_PROVIDER: [
         HOME,

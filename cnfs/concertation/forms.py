@@ -1,0 +1,475 @@
+"""Forms of the concertation: the application steps (public), the préfet's opinion, the committee decisions."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db.models import Q
+from django.utils import timezone
+from stdnum.fr import siret as siret_number
+
+from cnfs.core.forms import DsfrForm, DsfrModelForm
+from cnfs.structures.models import StructureType
+from cnfs.territories.forms import CommuneField
+from cnfs.territories.models import Commune, Departement, Region
+
+from . import conf
+from .models import (
+    ApplicationStatus,
+    ChangeKind,
+    ChangeMotive,
+    DecisionOutcome,
+    Mission,
+    OpinionValue,
+    StructureApplication,
+    Wave,
+)
+from .workflow import active_application_for_siret, siret_taken_message
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+COMMITMENTS = [
+    (
+        "commit_recruit",
+        "Sélectionner le candidat, signer le contrat et la convention dans les 2 mois suivant le comité.",
+    ),
+    ("commit_training", "Laisser le conseiller suivre sa formation."),
+    ("commit_missions", "Confier au conseiller les trois missions du dispositif."),
+    ("commit_means", "Fournir les moyens : tenue, ordinateur, téléphone, locaux, véhicule si besoin."),
+    ("commit_follow_up", "Assurer le suivi de l'activité du conseiller."),
+    ("commit_full_time", "Confier des missions à temps plein."),
+    ("commit_free", "Proposer des activités gratuites pour les usagers."),
+    (
+        "commit_meetings",
+        "Laisser du temps pour les rencontres locales et nationales et la formation continue.",
+    ),
+]
+
+
+def clean_siret_value(value: str) -> str:
+    value = re.sub(r"[\s.]", "", value or "")
+    if not value.isdigit() or len(value) != 14:
+        raise ValidationError("Le SIRET compte 14 chiffres, par exemple 210 301 905 00011.")
+    if not siret_number.is_valid(value):
+        raise ValidationError(
+            "Ce SIRET n'est pas valide : vérifiez les chiffres (clé de contrôle incorrecte)."
+        )
+    return value
+
+
+class IdentityForm(DsfrModelForm):
+    """Step 1: type, SIRET, names, address."""
+
+    commune = CommuneField(label="Commune", help_text="Nom ou code postal, par exemple « Moulins (03) ».")
+
+    class Meta:
+        model = StructureApplication
+        fields = ["type", "siret", "name", "usual_name", "address"]
+        widgets = {"type": forms.RadioSelect}
+        help_texts = {"siret": "14 chiffres, sur l'avis de situation au répertoire SIRENE."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = StructureType.choices
+        self.fields["address"].required = True
+        self.fields["siret"].max_length = 20
+        self.fields["siret"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}
+        )
+        if self.instance.commune_id and not self.is_bound:
+            self.initial["commune"] = self.instance.commune
+
+    def clean_siret(self):
+        value = clean_siret_value(self.cleaned_data["siret"])
+        existing = active_application_for_siret(value, exclude=self.instance.pk)
+        if existing is not None:
+            raise ValidationError(siret_taken_message(existing))
+        return value
+
+    def save(self, commit=True):
+        from cnfs.territories.geocoding import get_geocoder
+
+        application = super().save(commit=False)
+        commune = self.cleaned_data["commune"]
+        application.commune = commune
+        application.departement_id = commune.departement_id
+        result = get_geocoder().geocode(application.address, commune)
+        application.latitude = result.latitude if result else commune.latitude
+        application.longitude = result.longitude if result else commune.longitude
+        if commit:
+            application.save()
+        return application
+
+
+class ContactForm(DsfrModelForm):
+    class Meta:
+        model = StructureApplication
+        fields = [
+            "contact_first_name",
+            "contact_last_name",
+            "contact_job_title",
+            "contact_email",
+            "contact_phone",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = True
+        self.fields[
+            "contact_email"
+        ].help_text = "Un lien de confirmation y sera envoyé avant la transmission."
+
+    def clean_contact_phone(self):
+        value = re.sub(r"[\s.\-]", "", self.cleaned_data["contact_phone"])
+        if not re.fullmatch(r"(\+33|0)[1-9]\d{8}|\+\d{8,15}", value):
+            raise ValidationError("Saisissez un numéro de téléphone valide, par exemple 04 70 00 00 00.")
+        return value
+
+
+ADVISORS_CHOICES = [("", "Pas encore décidé")] + [(str(n), str(n)) for n in range(1, 31)]
+
+
+class ProjectForm(DsfrModelForm):
+    """Step 3: advisors wanted, start date, missions, places, priority policies."""
+
+    advisors_wanted = forms.TypedChoiceField(
+        label="Nombre de conseillers souhaités",
+        choices=ADVISORS_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    missions = forms.MultipleChoiceField(
+        label="Missions prévues pour le conseiller",
+        choices=Mission.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    places = forms.CharField(
+        label="Communes où le conseiller interviendra",
+        help_text="Une commune par ligne, par exemple « Moulins (03) ».",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    class Meta:
+        model = StructureApplication
+        fields = [
+            "advisors_wanted",
+            "start_date",
+            "missions",
+            "itinerant",
+            "qpv",
+            "petites_villes",
+            "coeur_de_ville",
+            "zrr",
+            "france_services",
+        ]
+        widgets = {"start_date": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].required = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["places"] = "\n".join(
+                f"{c.name} ({c.departement_id})" for c in self.instance.place_communes.all()
+            )
+
+    def clean_start_date(self):
+        value = self.cleaned_data["start_date"]
+        if value < timezone.localdate():
+            raise ValidationError("La date de démarrage doit être aujourd'hui ou plus tard.")
+        return value
+
+    def clean_places(self):
+        field = CommuneField()
+        communes, errors = [], []
+        lines = [line.strip() for line in self.cleaned_data["places"].splitlines() if line.strip()]
+        if len(lines) > 30:
+            raise ValidationError("Indiquez au plus 30 communes.")
+        for line in lines:
+            try:
+                communes.append(field.resolve(line))
+            except ValidationError as error:
+                errors.extend(f"{line} : {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        if not communes:
+            raise ValidationError("Indiquez au moins une commune.")
+        return communes
+
+    def save(self, commit=True):
+        application = super().save(commit)
+        if commit:
+            application.place_communes.set(self.cleaned_data["places"])
+        return application
+
+
+class MotivationForm(DsfrModelForm):
+    """Step 4: shared recruitment, identified candidate, motivation."""
+
+    candidate_identified = forms.BooleanField(label="Nous avons déjà identifié un candidat", required=False)
+
+    class Meta:
+        model = StructureApplication
+        fields = [
+            "shared_recruitment",
+            "partners",
+            "candidate_identified",
+            "candidate_name",
+            "candidate_email",
+            "motivation",
+        ]
+        widgets = {
+            "partners": forms.Textarea(attrs={"rows": 3}),
+            "motivation": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "shared_recruitment": "Seule la structure porteuse dépose la candidature et liste ses partenaires.",
+            "candidate_email": "Cette personne sera invitée à s'inscrire comme candidat.",
+            "motivation": "2 500 caractères au plus.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motivation"].required = True
+        if not self.is_bound:
+            self.initial["candidate_identified"] = bool(self.instance.candidate_email)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("shared_recruitment") and not (data.get("partners") or "").strip():
+            self.add_error("partners", "Listez les structures partenaires du recrutement mutualisé.")
+        if data.get("candidate_identified"):
+            if not data.get("candidate_name"):
+                self.add_error("candidate_name", "Indiquez le nom du candidat identifié.")
+            if not data.get("candidate_email"):
+                self.add_error("candidate_email", "Indiquez l'adresse du candidat identifié.")
+        else:
+            data["candidate_name"], data["candidate_email"] = "", ""
+        return data
+
+
+class CommitmentsForm(DsfrForm):
+    """Step 5: the commitments of the structure (SPEC §3), each to accept."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        for name, label in COMMITMENTS:
+            self.fields[name] = forms.BooleanField(
+                label=label,
+                error_messages={"required": "Cet engagement est nécessaire pour accueillir un conseiller."},
+                initial=bool(instance and instance.commitments_accepted_at),
+            )
+
+    def save(self):
+        if self.instance.commitments_accepted_at is None:
+            self.instance.commitments_accepted_at = timezone.now()
+        self.instance.save(update_fields=["commitments_accepted_at", "updated_at"])
+        return self.instance
+
+
+STEPS = [
+    (1, "Votre structure", IdentityForm),
+    (2, "Contact", ContactForm),
+    (3, "Projet", ProjectForm),
+    (4, "Recrutement et motivation", MotivationForm),
+    (5, "Engagements", CommitmentsForm),
+]
+
+
+class OpinionForm(DsfrForm):
+    value = forms.ChoiceField(label="Avis du préfet", choices=OpinionValue.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Commentaire",
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Entre 10 et 1 000 caractères.",
+        error_messages={
+            "min_length": "Le commentaire doit compter au moins 10 caractères (actuellement %(show_value)d).",
+            "max_length": "Le commentaire doit compter au plus 1 000 caractères (actuellement %(show_value)d).",
+        },
+    )
+    suggested_posts = forms.IntegerField(
+        label="Nombre de postes suggéré", min_value=0, max_value=30, required=False
+    )
+    policy_notes = forms.CharField(
+        label="Liens avec les politiques prioritaires", max_length=500, required=False
+    )
+
+
+class DecisionForm(DsfrForm):
+    outcome = forms.ChoiceField(label="Décision", choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    posts = forms.IntegerField(
+        label="Nombre de postes accordés",
+        min_value=0,
+        required=False,
+        help_text="Pour une décision positive.",
+    )
+    committee_date = forms.DateField(label="Date du comité", widget=DATE_WIDGET)
+    comment = forms.CharField(
+        label="Commentaire", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].validators.append(MaxValueValidator(conf.max_posts_per_decision()))
+        self.fields["posts"].widget.attrs["max"] = conf.max_posts_per_decision()
+        self.initial.setdefault("committee_date", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == DecisionOutcome.POSITIVE and not data.get("posts"):
+            self.add_error(
+                "posts", f"Une décision positive accorde de 1 à {conf.max_posts_per_decision()} postes."
+            )
+        return data
+
+
+class BatchDecisionForm(DecisionForm):
+    applications = forms.ModelMultipleChoiceField(
+        label="Candidatures", queryset=StructureApplication.objects.none(), widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = queryset
+        self.fields["applications"].error_messages["required"] = "Cochez au moins une candidature."
+
+
+class DuplicateForm(DsfrForm):
+    original = forms.IntegerField(
+        label="Numéro de la candidature d'origine", min_value=1, help_text="Le numéro affiché dans la liste."
+    )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def clean_original(self):
+        original = self.queryset.filter(pk=self.cleaned_data["original"]).first()
+        if original is None:
+            raise ValidationError("Aucune candidature ne porte ce numéro.")
+        return original
+
+
+class WaveForm(DsfrModelForm):
+    class Meta:
+        model = Wave
+        fields = ["name", "opens_on", "closes_on", "target_posts"]
+        widgets = {"opens_on": DATE_WIDGET, "closes_on": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", "La clôture doit suivre l'ouverture.")
+        return data
+
+
+YES_NO = [("", "Tous"), ("yes", "Oui"), ("no", "Non")]
+POLICIES = [
+    ("qpv", "QPV"),
+    ("petites_villes", "Petites villes de demain"),
+    ("coeur_de_ville", "Action cœur de ville"),
+    ("zrr", "ZRR"),
+    ("france_services", "France Services"),
+]
+SORTS = {
+    "-submitted_at": "Plus récentes",
+    "submitted_at": "Plus anciennes",
+    "name": "Nom",
+    "commune__name": "Commune",
+    "status": "Statut",
+    "-advisors_wanted": "Conseillers souhaités",
+}
+
+
+class ApplicationFilterForm(DsfrForm):
+    q = forms.CharField(label="Nom ou SIRET", required=False, max_length=100)
+    wave = forms.ModelChoiceField(
+        label="Vague", queryset=Wave.objects.all(), required=False, empty_label="Toutes"
+    )
+    status = forms.ChoiceField(
+        label="Statut", choices=[("", "Tous")] + ApplicationStatus.choices[1:], required=False
+    )
+    type = forms.ChoiceField(
+        label="Type de structure", choices=[("", "Tous")] + StructureType.choices, required=False
+    )
+    commune = forms.CharField(label="Commune", required=False, max_length=100)
+    has_opinion = forms.ChoiceField(label="Avis du préfet donné", choices=YES_NO, required=False)
+    policy = forms.ChoiceField(
+        label="Politique prioritaire", choices=[("", "Toutes")] + POLICIES, required=False
+    )
+    departement = forms.ModelChoiceField(
+        label="Département", queryset=Departement.objects.all(), required=False, empty_label="Tous"
+    )
+    region = forms.ModelChoiceField(
+        label="Région", queryset=Region.objects.all(), required=False, empty_label="Toutes"
+    )
+    sort = forms.ChoiceField(label="Trier par", choices=list(SORTS.items()), required=False)
+
+    def __init__(self, *args, national=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not national:
+            del self.fields["departement"]
+            del self.fields["region"]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset.order_by("-submitted_at", "-id")
+        data = self.cleaned_data
+        if data.get("q"):
+            term = re.sub(r"\s", "", data["q"])
+            queryset = queryset.filter(
+                Q(name__icontains=data["q"]) | Q(usual_name__icontains=data["q"]) | Q(siret=term)
+            )
+        if data.get("wave"):
+            queryset = queryset.filter(wave=data["wave"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("type"):
+            queryset = queryset.filter(type=data["type"])
+        if data.get("commune"):
+            communes = Commune.objects.search(data["commune"], limit=None)
+            queryset = queryset.filter(commune__in=communes.values("pk"))
+        if data.get("has_opinion") == "yes":
+            queryset = queryset.filter(opinion__isnull=False)
+        elif data.get("has_opinion") == "no":
+            queryset = queryset.filter(opinion__isnull=True)
+        if data.get("policy"):
+            queryset = queryset.filter(**{data["policy"]: True})
+        if data.get("departement"):
+            queryset = queryset.filter(departement=data["departement"])
+        if data.get("region"):
+            queryset = queryset.filter(departement__region=data["region"])
+        return queryset.order_by(data.get("sort") or "-submitted_at", "-id")
+
+
+class ChangeRequestForm(DsfrForm):
+    kind = forms.ChoiceField(label="Votre demande", choices=ChangeKind.choices, widget=forms.RadioSelect)
+    posts = forms.IntegerField(label="Nombre de postes", min_value=1, max_value=30)
+    motive = forms.ChoiceField(label="Motif", choices=[("", "Choisissez un motif")] + ChangeMotive.choices)
+    comment = forms.CharField(
+        label="Précisions", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ChangeOpinionForm(DsfrForm):
+    value = OpinionForm.base_fields["value"]
+    comment = OpinionForm.base_fields["comment"]
+
+
+class ChangeDecisionForm(DsfrForm):
+    accept = forms.TypedChoiceField(
+        label="Décision",
+        choices=[("yes", "Accepter"), ("no", "Refuser")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    committee_date = forms.DateField(label="Date du comité", widget=DATE_WIDGET, required=False)
+    comment = forms.CharField(
+        label="Commentaire", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,171 @@
+"""The public application form ("Accueillir un conseiller numérique"): a few steps, each saved.
+
+A draft is reached through its private link (an unguessable UUID, also kept in the session); once the contact has
+confirmed their email, the application is transmitted and can no longer be edited here.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import notify, workflow
+from ..forms import STEPS, CommitmentsForm
+from ..models import ApplicationStatus, StructureApplication
+
+SESSION_KEY = "cnfs_application_draft"
+STEP_COUNT = len(STEPS)
+
+
+def _step(number):
+    for step in STEPS:
+        if step[0] == number:
+            return step
+    return None
+
+
+def _form(form_class, request, application):
+    data = request.POST if request.method == "POST" else None
+    if form_class is CommitmentsForm:
+        return form_class(data, instance=application)
+    return form_class(data, instance=application)
+
+
+@login_not_required
+def start(request):
+    """Step 1 of a new application; the draft exists once this step is valid."""
+    return _render_step(request, StructureApplication(), 1)
+
+
+@login_not_required
+def step(request, public_id, number):
+    application = get_object_or_404(StructureApplication, public_id=public_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("concertation:summary", public_id=application.public_id)
+    if _step(number) is None:
+        return redirect("concertation:step", public_id=public_id, number=1)
+    if number > application.last_step + 1:
+        return redirect("concertation:step", public_id=public_id, number=application.last_step + 1)
+    return _render_step(request, application, number)
+
+
+def _render_step(request, application, number):
+    _, title, form_class = _step(number)
+    form = _form(form_class, request, application)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            application = form.save()
+            application.last_step = max(application.last_step, number)
+            application.save(update_fields=["last_step", "updated_at"])
+        request.session[SESSION_KEY] = str(application.public_id)
+        if number == 1 and application.last_step == 1:
+            messages.info(
+                request,
+                "Votre candidature est enregistrée. Vous pouvez la reprendre plus tard avec l'adresse de cette page.",
+            )
+        if number < STEP_COUNT:
+            return redirect("concertation:step", public_id=application.public_id, number=number + 1)
+        return redirect("concertation:summary", public_id=application.public_id)
+    next_title = _step(number + 1)[1] if number < STEP_COUNT else "Récapitulatif"
+    return render(
+        request,
+        "concertation/apply_step.html",
+        {
+            "title": f"{title} — Candidature de structure",
+            "application": application,
+            "form": form,
+            "number": number,
+            "step_title": title,
+            "next_title": next_title,
+            "step_count": STEP_COUNT,
+            "steps": [(n, t) for n, t, _ in STEPS],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+def summary(request, public_id):
+    application = get_object_or_404(
+        StructureApplication.objects.select_related("commune__epci", "departement", "wave"),
+        public_id=public_id,
+    )
+    return render(
+        request,
+        "concertation/apply_summary.html",
+        {
+            "title": "Récapitulatif de la candidature",
+            "application": application,
+            "missing": workflow.missing_answers(application)
+            if application.status == ApplicationStatus.DRAFT
+            else [],
+            "steps": [(n, t) for n, t, _ in STEPS],
+            "can_cancel": workflow.can(application, "cancel"),
+        },
+    )
+
+
+@login_not_required
+@require_POST
+def transmit(request, public_id):
+    """Sends the confirmation link to the contact: the application is transmitted when they open it."""
+    application = get_object_or_404(StructureApplication, public_id=public_id, status=ApplicationStatus.DRAFT)
+    missing = workflow.missing_answers(application)
+    if missing:
+        messages.error(request, "Complétez d'abord : " + ", ".join(missing) + ".")
+        return redirect("concertation:summary", public_id=public_id)
+    blocking = workflow.active_application_for_siret(application.siret, exclude=application.pk)
+    if blocking is not None:
+        messages.error(request, workflow.siret_taken_message(blocking))
+        return redirect("concertation:summary", public_id=public_id)
+    with transaction.atomic():
+        application.confirmation_sent_at = timezone.now()
+        application.save(update_fields=["confirmation_sent_at", "updated_at"])
+        notify.send_confirmation(application)
+    messages.success(
+        request,
+        f"Un courriel de confirmation a été envoyé à {application.contact_email}. Ouvrez le lien qu'il contient "
+        "pour transmettre la candidature au préfet.",
+    )
+    return redirect("concertation:summary", public_id=public_id)
+
+
+@login_not_required
+def confirm(request, token):
+    found = notify.read_confirmation_token(
+        token, max_age=settings.EMAIL_CONFIRMATION_VALIDITY.total_seconds()
+    )
+    application = None
+    if found:
+        application = StructureApplication.objects.filter(public_id=found[0], contact_email=found[1]).first()
+    if application is None:
+        return render(request, "concertation/confirm_invalid.html", {"title": "Lien non valide"}, status=400)
+    if application.status == ApplicationStatus.DRAFT:
+        with transaction.atomic():
+            if application.email_confirmed_at is None:
+                application.email_confirmed_at = timezone.now()
+                application.save(update_fields=["email_confirmed_at", "updated_at"])
+            try:
+                workflow.submit(application, by=None)
+            except workflow.TransitionError as error:
+                messages.error(request, str(error))
+                return redirect("concertation:summary", public_id=application.public_id)
+        messages.success(request, "Votre adresse est confirmée : la candidature est transmise au préfet.")
+    return redirect(reverse("concertation:summary", args=[application.public_id]))
+
+
+@login_not_required
+@require_POST
+def cancel(request, public_id):
+    application = get_object_or_404(StructureApplication, public_id=public_id)
+    try:
+        workflow.cancel(application, by=None, reason=request.POST.get("reason", "")[:500])
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "La candidature est annulée.")
+    return redirect("concertation:summary", public_id=public_id)

@@ -1,0 +1,59 @@
+"""ANCT: waves of concertation and the national gauge of posts granted against the target."""
+
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+
+from cnfs.accounts.permissions import role_required
+from cnfs.accounts.roles import Role
+from cnfs.journal.services import record
+
+from .. import conf
+from ..forms import WaveForm
+from ..models import CommitteeDecision, Wave
+
+
+def gauge():
+    """Posts granted nationally and per département, against the national target."""
+    target = conf.national_post_target()
+    granted = CommitteeDecision.objects.aggregate(total=Coalesce(Sum("posts"), 0))["total"]
+    per_departement = (
+        CommitteeDecision.objects.values("application__departement_id", "application__departement__name")
+        .annotate(total=Sum("posts"))
+        .filter(total__gt=0)
+        .order_by("-total", "application__departement_id")
+    )
+    return {
+        "target": target,
+        "granted": granted,
+        "percent": min(round(100 * granted / target), 100) if target else 0,
+        "per_departement": [
+            {
+                "code": r["application__departement_id"],
+                "name": r["application__departement__name"],
+                "total": r["total"],
+            }
+            for r in per_departement
+        ],
+    }
+
+
+@role_required(Role.ANCT)
+def wave_list(request):
+    form = WaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wave = form.save()
+        record("wave.created", wave, by=request.user, after=form.cleaned_data)
+        messages.success(request, f"La vague « {wave.name} » est créée.")
+        return redirect("concertation:waves")
+    waves = Wave.objects.annotate(
+        applications_count=Count("applications", filter=~Q(applications__status="draft"), distinct=True),
+        granted=Coalesce(Sum("applications__decisions__posts"), 0),
+    )
+    return render(
+        request,
+        "concertation/waves.html",
+        {"title": "Vagues et objectif national", "form": form, "waves": waves, "gauge": gauge()},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,64 @@
+from urllib.parse import urlparse
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cnfs.concertation.models import StructureApplication
+from cnfs.core.forms import DsfrForm, DsfrModelForm
+
+from .models import EMPLOI_TERRITORIAL_DOMAIN, JobPosting
+
+
+class ContactDetailsForm(DsfrModelForm):
+    class Meta:
+        model = StructureApplication
+        fields = [
+            "contact_first_name",
+            "contact_last_name",
+            "contact_job_title",
+            "contact_email",
+            "contact_phone",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+
+class InviteMemberForm(DsfrForm):
+    email = forms.EmailField(label="Adresse électronique")
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    is_admin = forms.BooleanField(
+        label="Administrateur de la structure (peut inviter et retirer des personnes)", required=False
+    )
+
+
+class JobPostingForm(DsfrModelForm):
+    class Meta:
+        model = JobPosting
+        fields = ["url", "published_on"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "url": f"L'adresse de votre offre sur {EMPLOI_TERRITORIAL_DOMAIN}, commençant par https://."
+        }
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        host = (urlparse(url).hostname or "").lower()
+        if urlparse(url).scheme != "https" or host not in (
+            EMPLOI_TERRITORIAL_DOMAIN,
+            f"www.{EMPLOI_TERRITORIAL_DOMAIN}",
+        ):
+            raise ValidationError(
+                f"L'offre doit être publiée sur {EMPLOI_TERRITORIAL_DOMAIN} (adresse en https://)."
+            )
+        return url
+
+    def clean_published_on(self):
+        value = self.cleaned_data["published_on"]
+        if value > timezone.localdate():
+            raise ValidationError("La date de publication ne peut pas être dans le futur.")
+        return value

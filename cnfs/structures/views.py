@@ -1,0 +1,196 @@
+"""The structure space: Ma structure, Mes postes, Mon équipe, and the job posting (§4)."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from cnfs.accounts.models import Invitation, RoleAssignment
+from cnfs.accounts.permissions import role_required
+from cnfs.accounts.roles import Role
+from cnfs.accounts.services import invite
+from cnfs.concertation import changes, posts
+from cnfs.concertation.forms import ChangeRequestForm
+from cnfs.concertation.models import ApplicationStatus, PostChangeRequest, StructureApplication
+from cnfs.concertation.workflow import TransitionError
+from cnfs.journal.services import record
+
+from .docx import job_description
+from .forms import ContactDetailsForm, InviteMemberForm, JobPostingForm
+from .models import JobPosting
+
+
+def _structure(request):
+    return request.role_context.structure
+
+
+def _application(structure):
+    """The structure's application that was accepted (the one its posts hang on), else its latest one."""
+    applications = StructureApplication.objects.filter(structure=structure).select_related(
+        "commune__epci", "wave"
+    )
+    return applications.filter(status=ApplicationStatus.ACTIVATED).first() or applications.first()
+
+
+@role_required(Role.STRUCTURE)
+def my_structure(request):
+    structure = _structure(request)
+    application = _application(structure)
+    form = ContactDetailsForm(request.POST or None, instance=application) if application else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        before = {field: form.initial.get(field) for field in form.changed_data}
+        form.save()
+        record(
+            "application.contact_updated",
+            application,
+            by=request.user,
+            before=before,
+            after={field: form.cleaned_data[field] for field in form.changed_data},
+        )
+        messages.success(request, "Les coordonnées du contact sont enregistrées.")
+        return redirect("structures:home")
+    return render(
+        request,
+        "structures/home.html",
+        {
+            "title": "Ma structure",
+            "structure": structure,
+            "application": application,
+            "form": form,
+            "decisions": application.decisions.all() if application else [],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.STRUCTURE)
+def my_posts(request):
+    structure = _structure(request)
+    application = _application(structure)
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes.request_change(application, by=request.user, **form.cleaned_data)
+        except (TransitionError, AttributeError) as error:
+            form.add_error(
+                None, str(error) if isinstance(error, TransitionError) else "Aucune candidature acceptée."
+            )
+        else:
+            messages.success(
+                request, "Votre demande est transmise. Vous serez prévenu(e) de la décision par courriel."
+            )
+            return redirect("structures:posts")
+    return render(
+        request,
+        "structures/posts.html",
+        {
+            "title": "Mes postes",
+            "structure": structure,
+            "summary": posts.summary(structure),
+            "application": application,
+            "form": form if application and application.status == ApplicationStatus.ACTIVATED else None,
+            "change_requests": PostChangeRequest.objects.filter(application__structure=structure),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.STRUCTURE)
+def my_team(request):
+    structure = _structure(request)
+    members = RoleAssignment.objects.filter(role=Role.STRUCTURE, structure=structure).select_related("user")
+    pending = Invitation.objects.pending().filter(role=Role.STRUCTURE, structure=structure)
+    is_admin = request.role_context.is_structure_admin
+    form = InviteMemberForm(request.POST or None) if is_admin else None
+    if request.method == "POST":
+        if not is_admin:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            data = form.cleaned_data
+            if members.filter(user__email__iexact=data["email"]).exists():
+                form.add_error("email", "Cette personne fait déjà partie de l'équipe.")
+            else:
+                invite(
+                    email=data["email"],
+                    by=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    role=Role.STRUCTURE,
+                    structure=structure,
+                    is_admin=data["is_admin"],
+                )
+                messages.success(request, f"Invitation envoyée à {data['email']}.")
+                return redirect("structures:team")
+    return render(
+        request,
+        "structures/team.html",
+        {
+            "title": "Mon équipe",
+            "members": members,
+            "pending": pending,
+            "form": form,
+            "is_admin": is_admin,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.STRUCTURE, admin=True)
+@require_POST
+def remove_member(request, pk):
+    structure = _structure(request)
+    with transaction.atomic():
+        members = RoleAssignment.objects.select_for_update().filter(role=Role.STRUCTURE, structure=structure)
+        member = get_object_or_404(members, pk=pk)
+        if member.is_admin and members.filter(is_admin=True).count() <= 1:
+            messages.error(request, "La structure doit garder au moins un administrateur.")
+            return redirect("structures:team")
+        record(
+            "role.removed",
+            member,
+            by=request.user,
+            before={"user": member.user_id, "role": member.role, "scope": member.scope_id},
+        )
+        member.delete()
+    messages.success(request, f"{member.user} ne fait plus partie de l'équipe.")
+    return redirect("structures:team")
+
+
+@role_required(Role.STRUCTURE)
+def job_posting(request):
+    structure = _structure(request)
+    instance = JobPosting.objects.filter(structure=structure).first()
+    form = JobPostingForm(request.POST or None, instance=instance or JobPosting(structure=structure))
+    if request.method == "POST" and form.is_valid():
+        before = {"url": instance.url, "published_on": instance.published_on} if instance else None
+        posting = form.save(commit=False)
+        posting.recorded_by = request.user
+        posting.save()
+        record(
+            "job_posting.recorded",
+            posting,
+            by=request.user,
+            before=before,
+            after={"url": posting.url, "published_on": posting.published_on},
+        )
+        messages.success(request, "L'offre d'emploi est enregistrée.")
+        return redirect("structures:job_posting")
+    return render(
+        request,
+        "structures/job_posting.html",
+        {"title": "Offre d'emploi et fiche de poste", "form": form, "posting": instance},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.STRUCTURE)
+def job_description_docx(request):
+    structure = _structure(request)
+    content = job_description(structure, _application(structure))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="fiche-de-poste-{slugify(structure.name)}.docx"'
+    return response
