@@ -36,7 +36,7 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem(
             "Candidatures du territoire",
             "concertation:list",
-            description="Avis du préfet sur les candidatures des structures."
+            description="Avis du préfet sur les candidatures des structures.",
         ),
         NavItem(
             "Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."
@@ -56,9 +56,17 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     Role.STRUCTURE: [
         HOME,
         NavItem("Ma structure", "structures:home", description="Candidature, coordonnées et décisions."),
-        NavItem("Mes postes", "structures:posts", description="Postes accordés, pourvus et libres, délai de recrutement."),
+        NavItem(
+            "Mes postes",
+            "structures:posts",
+            description="Postes accordés, pourvus et libres, délai de recrutement.",
+        ),
         NavItem("Candidatures", description="Candidats proches de votre structure."),
-        NavItem("Mon équipe", "structures:team", description="Les personnes de votre structure qui utilisent la plateforme."),
+        NavItem(
+            "Mon équipe",
+            "structures:team",
+            description="Les personnes de votre structure qui utilisent la plateforme.",
+        ),
     ],
     Role.TRAINING_PROVIDER: [
         HOME,
