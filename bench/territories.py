@@ -1,6 +1,6 @@
 """Benchmark of the territory import and of the distance query.
 
-    .venv/bin/python -m bench.territories [--source DIR] [--runs 50]
+    .venv/bin/python -m bench.territories [--source DIR] [--runs 50]     (or: python -m bench territories)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnfs_terr .venv/bin/python -m bench.territories
 
 Imports the full reference data twice (first run, then the idempotent second run) into a fresh SQLite file
@@ -76,6 +76,9 @@ def _bench_database(alias, source, runs):
     search_ms = _median_ms(lambda: list(Commune.objects.using(alias).search("saint")), runs)
     print(f"within_km(Rennes, 20 km) : {len(found)} communes, médiane {orm_ms:.2f} ms sur {runs} exécutions")
     print(f"boîte englobante en SQL brut : {in_box} lignes, médiane {box_ms:.2f} ms")
+    print(f"rapport within_km / boîte brute : ×{orm_ms / box_ms:.1f}")
+    plan = within_km(communes, lat, lon, 20).explain()
+    print(f"plan : {'index commune_lat_lon utilisé' if 'commune_lat_lon' in plan else plan}")
     print(f"recherche « saint » (20 résultats) : médiane {search_ms:.2f} ms")
 
 
@@ -103,42 +106,61 @@ def _drop_pg_database(name, admin):
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
+SQLITE_OPTIONS = {  # as in config/settings/base.py
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
+def _add_database(alias, config):
+    """Register a database alias, even when Django is already set up (run from `python -m bench`)."""
+    from django.conf import settings
+    from django.db import connections
+
+    settings.DATABASES[alias] = config
+    if "settings" in connections.__dict__:  # the connection settings were already computed
+        connections.settings[alias] = connections.configure_settings({"default": config})["default"]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Mesure de l'import des territoires et de within_km.")
     parser.add_argument("--source", default=str(DEFAULT_SOURCE), help="dossier des CSV de référence")
     parser.add_argument("--runs", type=int, default=50)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv if argv is not None else [])
     if not Path(args.source).exists():
         print(f"Données de référence introuvables : {args.source}", file=sys.stderr)
         return 1
 
-    pg_url = os.environ.pop("DATABASE_URL", "")  # the default database is the temporary SQLite file
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    pg_url = os.environ.get("DATABASE_URL", "")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     sys.path.insert(0, str(BASE_DIR))
     import django
-    from django.conf import settings
 
+    django.setup()
     workdir = tempfile.mkdtemp(prefix="cnfs-bench-territories-", dir="/tmp")
-    settings.DATABASES["default"]["NAME"] = str(Path(workdir) / "bench.sqlite3")
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(Path(workdir) / "bench.sqlite3")}
+    _add_database("bench_territories_sqlite", {**sqlite, "OPTIONS": SQLITE_OPTIONS})
+    aliases = ["bench_territories_sqlite"]
     pg = None
     if pg_url.startswith(("postgres://", "postgresql://")):
         pg = _create_pg_database(pg_url)
-        settings.DATABASES["pg"] = {**settings.DATABASES["default"], **pg[0], "OPTIONS": {}}
-    django.setup()
+        _add_database("bench_territories_pg", pg[0])
+        aliases.append("bench_territories_pg")
 
     print(f"Source : {args.source}")
     try:
-        _bench_database("default", args.source, args.runs)
-        if pg:
-            _bench_database("pg", args.source, args.runs)
+        for alias in aliases:
+            _bench_database(alias, args.source, args.runs)
     finally:
         from django.db import connections
 
-        connections.close_all()
+        for alias in aliases:
+            connections[alias].close()
         if pg:
             _drop_pg_database(pg[0]["NAME"], pg[1])
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
