@@ -64,8 +64,7 @@ def _check(change, name):
 
 
 def _lock(change):
-    locked = PostChangeRequest.objects.select_for_update().get(pk=change.pk)
-    change.status = locked.status
+    change.refresh_from_db(from_queryset=PostChangeRequest.objects.select_for_update())
     return change
 
 

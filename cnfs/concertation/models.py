@@ -234,7 +234,13 @@ class StructureApplication(models.Model):
                 name="application_motivation_max_2500",
             ),
             models.CheckConstraint(
-                condition=Q(status=ApplicationStatus.DRAFT)
+                condition=Q(
+                    status__in=[
+                        ApplicationStatus.DRAFT,
+                        ApplicationStatus.ABANDONED,
+                        ApplicationStatus.CANCELLED,
+                    ]
+                )
                 | Q(
                     email_confirmed_at__isnull=False,
                     submitted_at__isnull=False,

@@ -75,8 +75,7 @@ def can(application: StructureApplication, name: str) -> bool:
 
 def _lock(application: StructureApplication) -> StructureApplication:
     """Re-read the row under a lock: the status checked is the one in the database, not a stale copy."""
-    locked = StructureApplication.objects.select_for_update().get(pk=application.pk)
-    application.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    application.refresh_from_db(from_queryset=StructureApplication.objects.select_for_update())
     return application
 
 
