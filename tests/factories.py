@@ -140,7 +140,9 @@ from cnfs.concertation.models import (  # noqa: E402
 
 def valid_siret(n: int) -> str:
     """A Luhn-valid SIRET, different for each n."""
-    base = f"{2103019050000 + n:013d}"
+    siren = f"{21030190 + n // 1000:08d}"
+    siren += luhn.calc_check_digit(siren)
+    base = f"{siren}{n % 1000:04d}"
     return base + luhn.calc_check_digit(base)
 
 
