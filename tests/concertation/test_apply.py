@@ -44,9 +44,8 @@ def project(**overrides):
 
 
 MOTIVATION = {"motivation": "Accompagner les habitants éloignés du numérique."}
-COMMITMENTS = {
-    name: "on"
-    for name in [
+COMMITMENTS = dict.fromkeys(
+    [
         "commit_recruit",
         "commit_training",
         "commit_missions",
@@ -55,8 +54,9 @@ COMMITMENTS = {
         "commit_full_time",
         "commit_free",
         "commit_meetings",
-    ]
-}
+    ],
+    "on",
+)
 
 
 @pytest.fixture
@@ -145,7 +145,8 @@ def test_start_date_in_the_past_is_refused(client):
 def test_unknown_place_commune_is_reported(client, moulins):
     application = StructureApplicationFactory(last_step=2)
     response = client.post(
-        reverse("concertation:step", args=[application.public_id, 3]), project(places="Moulins (03)\nZzzville")
+        reverse("concertation:step", args=[application.public_id, 3]),
+        project(places="Moulins (03)\nZzzville"),
     )
     assert response.status_code == 400
     assert "Zzzville" in response.content.decode()
@@ -153,7 +154,9 @@ def test_unknown_place_commune_is_reported(client, moulins):
 
 def test_motivation_over_2500_characters_is_refused(client):
     application = StructureApplicationFactory(last_step=3, motivation="Avant")
-    response = client.post(reverse("concertation:step", args=[application.public_id, 4]), {"motivation": "x" * 2501})
+    response = client.post(
+        reverse("concertation:step", args=[application.public_id, 4]), {"motivation": "x" * 2501}
+    )
     assert response.status_code == 400
     assert "2500" in response.content.decode().replace("\u202f", "").replace(" ", "")
     application.refresh_from_db()
