@@ -9,6 +9,8 @@ urlpatterns = [
     path("candidatures/", include("cnfs.concertation.urls")),
     path("structure/", include("cnfs.structures.urls")),
     path("courriels/", include("cnfs.notifications.urls")),
+    path("candidats/", include("cnfs.candidates.urls")),
+    path("recrutement/", include("cnfs.recruitment.urls")),
 ]
 
 if settings.DEBUG:

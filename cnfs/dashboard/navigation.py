@@ -23,7 +23,7 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "concertation:list",
             description="Décisions du comité de sélection, vagues et objectif national.",
         ),
-        NavItem("Recrutements", description="Validation des recrutements et ruptures de contrat."),
+        NavItem("Recrutements", "recruitment:hire_requests", description="Validation des recrutements et ruptures de contrat."),
         NavItem(
             "Invitations",
             "accounts:invitations",
@@ -61,7 +61,7 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "structures:posts",
             description="Postes accordés, pourvus et libres, délai de recrutement.",
         ),
-        NavItem("Candidatures", description="Candidats proches de votre structure."),
+        NavItem("Candidatures", "recruitment:candidate_list", "Candidats proches de votre structure."),
         NavItem(
             "Mon équipe",
             "structures:team",
@@ -92,8 +92,8 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.CANDIDATE: [
         HOME,
-        NavItem("Mon profil de candidat", description="Disponibilité, mobilité, CV et résultats Pix."),
-        NavItem("Structures intéressées", description="Les structures qui ont retenu votre candidature."),
+        NavItem("Mon profil de candidat", "candidates:space", description="Disponibilité, mobilité, CV et résultats Pix."),
+        NavItem("Structures intéressées", "candidates:structures", description="Les structures qui ont retenu votre candidature."),
     ],
 }
 

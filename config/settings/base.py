@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "cnfs.accounts",
     "cnfs.structures",
     "cnfs.concertation",
+    "cnfs.candidates",
+    "cnfs.recruitment",
     "cnfs.training",
     "cnfs.journal",
     "cnfs.notifications",
@@ -174,6 +176,9 @@ DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Conseiller numérique] "
 CNFS_BASE_URL = env.EMAIL_URL_BASE.rstrip("/")
+
+# The journal's UPDATE/DELETE-refusing triggers (see cnfs/journal/migrations/0002).
+CNFS_JOURNAL_TRIGGERS = True
 
 # Territories
 CNFS_GEOCODER = env.GEOCODER  # "offline" (commune centre) or "ban" (Base Adresse Nationale)

@@ -1,0 +1,148 @@
+"""Exports of the structure's candidate list (CSV, XLSX) and the interview guide with its grid (DOCX)."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .models import MatchStatus
+
+COLUMNS = [
+    "Nom",
+    "Prénom",
+    "Adresse électronique",
+    "Téléphone",
+    "Commune",
+    "Distance (km)",
+    "Disponible le",
+    "Situation",
+    "Diplôme",
+    "Déjà conseiller numérique",
+    "Palier Pix",
+    "CV",
+    "Statut",
+]
+STATUS_LABELS = dict(MatchStatus.choices)
+
+
+def rows(candidates):
+    for c in candidates:
+        pix = c.shared_pix()
+        yield [
+            c.user.last_name,
+            c.user.first_name,
+            c.user.email,
+            c.user.phone,
+            c.commune.name,
+            round(c.distance_km, 1),
+            c.available_from,
+            ", ".join(c.situation_labels),
+            c.diploma_name,
+            "oui" if c.was_advisor else "non",
+            pix.level if pix else "",
+            "oui" if c.has_cv else "non",
+            STATUS_LABELS.get(c.match_status, c.match_status),
+        ]
+
+
+def _filename(ext):
+    return f"candidatures-{timezone.localdate():%Y-%m-%d}.{ext}"
+
+
+def csv_response(candidates) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(COLUMNS)
+    for row in rows(candidates):
+        writer.writerow(
+            [value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value for value in row]
+        )
+    return response
+
+
+def xlsx_response(candidates) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Candidatures")
+    sheet.append(COLUMNS)
+    for row in rows(candidates):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+INTERVIEW_GUIDE = [
+    (
+        "Avant l'entretien",
+        "Rencontrez plusieurs candidats : n'organisez pas d'entretien avec un seul candidat. Sélectionnez d'abord sur "
+        "la motivation et les qualités relationnelles ; les compétences numériques s'acquièrent pendant la formation.",
+    ),
+    (
+        "Situation 1 — accueillir une personne en difficulté",
+        "« Une personne âgée arrive inquiète : elle doit déclarer ses revenus en ligne et n'a jamais utilisé "
+        "d'ordinateur. Comment l'accueillez-vous ? » Observez l'écoute, la patience, la reformulation.",
+    ),
+    (
+        "Situation 2 — rendre autonome plutôt que faire à la place",
+        "« Un usager vous demande de remplir sa demande d'aide à sa place, vite. Que faites-vous ? » Attendu : "
+        "expliquer, montrer, laisser faire, connaître les limites (mandat Aidants Connect).",
+    ),
+    (
+        "Situation 3 — animer un atelier collectif",
+        "« Vous animez un atelier de huit personnes aux niveaux très différents. Comment l'organisez-vous ? »",
+    ),
+    (
+        "Situation 4 — connaître le territoire",
+        "« Vers quels partenaires locaux orienteriez-vous une personne sans équipement ni connexion ? »",
+    ),
+]
+
+
+def evaluation_docx(match, evaluation) -> bytes:
+    from docx import Document
+    from docx.shared import Pt
+
+    from .models import Criterion
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(10)
+    document.add_heading("Guide d'entretien et grille d'évaluation", level=0)
+    document.add_paragraph(f"Structure : {match.structure}")
+    document.add_paragraph(f"Candidat : {match.candidate}")
+    if evaluation and evaluation.interview_date:
+        document.add_paragraph(f"Date de l'entretien : {evaluation.interview_date:%d/%m/%Y}")
+    if evaluation and evaluation.interviewers:
+        document.add_paragraph(f"Personnes présentes : {evaluation.interviewers}")
+    document.add_heading("Guide d'entretien", level=1)
+    for title, text in INTERVIEW_GUIDE:
+        document.add_heading(title, level=2)
+        document.add_paragraph(text)
+    document.add_heading("Grille d'évaluation (notes de 1 à 4)", level=1)
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    header = table.rows[0].cells
+    header[0].text, header[1].text, header[2].text = "Critère", "Note", "Commentaire"
+    scores = evaluation.scores if evaluation else {}
+    comments = evaluation.comments if evaluation else {}
+    for criterion in Criterion:
+        cells = table.add_row().cells
+        cells[0].text = criterion.label
+        cells[1].text = str(scores.get(criterion.value, "")) if scores.get(criterion.value) else "— / 4"
+        cells[2].text = comments.get(criterion.value, "")
+    total = evaluation.total if evaluation else 0
+    cells = table.add_row().cells
+    cells[0].text, cells[1].text = "Total", f"{total} / {4 * len(Criterion)}"
+    document.add_heading("Appréciation générale", level=1)
+    document.add_paragraph(evaluation.conclusion if evaluation and evaluation.conclusion else "")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,76 @@
+"""Emails of the recruitment steps (§14): queued after commit, at most once per event."""
+
+from django.db.models import Q
+from django.urls import reverse
+
+from cnfs.accounts.models import User
+from cnfs.accounts.roles import Role
+from cnfs.notifications.services import absolute_url, send_email
+
+
+def _structure_users(structure):
+    return User.objects.filter(
+        role_assignments__role=Role.STRUCTURE, role_assignments__structure=structure
+    ).distinct()
+
+
+def _prefecture_users(structure):
+    departement = structure.departement
+    return User.objects.filter(
+        Q(role_assignments__departement=departement) | Q(role_assignments__region_id=departement.region_id),
+        role_assignments__role=Role.PREFECTURE,
+    ).distinct()
+
+
+def _to_candidate(match, key, subject, template):
+    user = match.candidate.user
+    if user is None:
+        return
+    send_email(
+        event_key=f"match:{match.pk}:{key}:{match.transitions.count()}",
+        to=user.email,
+        subject=subject,
+        template=template,
+        context={"match": match, "user": user, "url": absolute_url(reverse("candidates:space"))},
+    )
+
+
+def shortlisted(match):
+    _to_candidate(
+        match,
+        "shortlisted",
+        "Une structure s'intéresse à votre candidature",
+        "recruitment/emails/shortlisted",
+    )
+
+
+def hire_requested(match):
+    _to_candidate(
+        match,
+        "hire_requested",
+        "Une structure souhaite vous recruter",
+        "recruitment/emails/hire_requested_candidate",
+    )
+    for user in _prefecture_users(match.structure):
+        send_email(
+            event_key=f"match:{match.pk}:hire_requested:prefecture:{user.pk}:{match.transitions.count()}",
+            to=user.email,
+            subject=f"Recrutement d'un conseiller numérique : {match.structure}",
+            template="recruitment/emails/hire_requested_prefecture",
+            context={"match": match, "user": user},
+        )
+
+
+def hire_refused(match, reason):
+    for user in _structure_users(match.structure):
+        send_email(
+            event_key=f"match:{match.pk}:hire_refused:{user.pk}:{match.transitions.count()}",
+            to=user.email,
+            subject="Votre demande de recrutement n'a pas été validée",
+            template="recruitment/emails/hire_refused",
+            context={"match": match, "user": user, "reason": reason},
+        )
+
+
+def hired(match):
+    _to_candidate(match, "hired", "Votre recrutement est validé", "recruitment/emails/hired")

@@ -1,0 +1,101 @@
+"""Factories of candidates and matches (issue 4), and an activated structure with its posts."""
+
+import factory
+from django.utils import timezone
+
+from cnfs.accounts.roles import Role
+from cnfs.candidates.models import Candidate, Distance, PixResult
+from cnfs.concertation.models import ApplicationStatus
+from cnfs.recruitment.models import Match, MatchStatus
+from tests.factories import (
+    CommitteeDecisionFactory,
+    CommuneFactory,
+    StructureApplicationFactory,
+    StructureFactory,
+    UserFactory,
+)
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    user = factory.SubFactory(UserFactory, role=Role.CANDIDATE)
+    commune = factory.SubFactory(CommuneFactory)
+    is_job_seeker = True
+    available_from = factory.LazyFunction(timezone.localdate)
+    max_distance = Distance.KM_40
+    motivation = "Je veux aider les habitants de mon territoire à utiliser le numérique."
+
+    class Params:
+        unconfirmed = factory.Trait(
+            user=factory.SubFactory(UserFactory, role=Role.CANDIDATE, email_confirmed_at=None)
+        )
+
+
+class PixResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PixResult
+
+    candidate = factory.SubFactory(CandidateFactory, pix_shared=True)
+    level = 2
+    professional_use = 55
+    producing_resources = 40
+    e_citizenship = 62
+    tested_on = factory.LazyFunction(timezone.localdate)
+
+
+def activated_structure(
+    *,
+    latitude=46.5646,
+    longitude=3.3326,
+    posts=2,
+    start_date=None,
+    committee_date=None,
+    departement=None,
+    **kwargs,
+):
+    """A structure whose application is activated, with `posts` granted by a committee on `committee_date`."""
+    commune = kwargs.pop("commune", None) or CommuneFactory()
+    departement = departement or commune.departement
+    structure = StructureFactory(commune=commune, departement=departement, **kwargs)
+    application = StructureApplicationFactory(
+        submitted=True,
+        status=ApplicationStatus.ACTIVATED,
+        structure=structure,
+        commune=commune,
+        departement=departement,
+        latitude=latitude,
+        longitude=longitude,
+        start_date=start_date or timezone.localdate(),
+    )
+    if posts:
+        CommitteeDecisionFactory(
+            application=application, posts=posts, committee_date=committee_date or timezone.localdate()
+        )
+    return structure
+
+
+def structure_user(structure, **kwargs):
+    from tests.factories import grant
+
+    user = UserFactory(**kwargs)
+    user.save()
+
+    grant(user, Role.STRUCTURE, structure=structure, is_admin=True)
+    return user
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Match
+
+    structure = factory.LazyFunction(activated_structure)
+    candidate = factory.SubFactory(CandidateFactory)
+    status = MatchStatus.NEW
+
+    class Params:
+        shortlisted = factory.Trait(status=MatchStatus.SHORTLISTED)
+        hire_requested = factory.Trait(status=MatchStatus.HIRE_REQUESTED)
