@@ -125,4 +125,7 @@ def seed() -> dict:
             scope_id=f"region:{region.pk}",
             defaults={"region": region},
         )
+    from cnfs.concertation.demo import seed as seed_concertation
+
+    seed_concertation(anct=users[Role.ANCT], prefect=users[Role.PREFECTURE], moulins=structures["03190"])
     return {"users": len(users), "structures": len(structures)}

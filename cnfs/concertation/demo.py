@@ -1,0 +1,202 @@
+"""Demo data of the concertation: two waves and about 60 applications of every type and status. Idempotent (each
+application is keyed by its SIRET)."""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from cnfs.structures.models import Structure, StructureType
+
+from .models import (
+    ApplicationStatus,
+    ApplicationTransition,
+    CommitteeDecision,
+    DecisionOutcome,
+    Mission,
+    PrefectOpinion,
+    StructureApplication,
+    Wave,
+)
+
+S = ApplicationStatus
+DEPARTEMENTS = ["03", "63", "15", "43", "69"]
+STATUSES = [
+    S.DRAFT,
+    S.SUBMITTED,
+    S.SUBMITTED,
+    S.OPINION_GIVEN,
+    S.OPINION_GIVEN,
+    S.FURTHER_EXAMINATION,
+    S.REFUSED,
+    S.ACTIVATED,
+    S.ACTIVATED,
+    S.ACTIVATED,
+    S.ABANDONED,
+    S.CANCELLED,
+    S.DUPLICATE,
+]
+NAMES = {
+    StructureType.COMMUNE: "Commune de {commune}",
+    StructureType.EPCI: "Communauté de communes du pays de {commune}",
+    StructureType.DEPARTEMENT: "Conseil départemental ({departement})",
+    StructureType.REGION: "Conseil régional ({departement})",
+    StructureType.OTHER_PUBLIC: "Syndicat mixte numérique de {commune}",
+    StructureType.ASSOCIATION: "Association {commune} Connectée",
+    StructureType.PRIVATE_ESS: "Coopérative Inclusion {commune}",
+}
+COUNT = 60
+
+
+def demo_siret(n: int) -> str:
+    siren = f"{77000000 + n:08d}"
+    siren += luhn.calc_check_digit(siren)
+    base = f"{siren}0001"
+    return base + luhn.calc_check_digit(base)
+
+
+def _communes(Commune):
+    by_departement = {}
+    for code in DEPARTEMENTS:
+        communes = list(Commune.objects.filter(departement_id=code).order_by("-population", "name")[:15])
+        if communes:
+            by_departement[code] = communes
+    return by_departement
+
+
+@transaction.atomic
+def seed(*, anct, prefect, moulins=None) -> dict:
+    from cnfs.territories.models import Commune
+
+    today = timezone.localdate()
+    first, _ = Wave.objects.get_or_create(
+        name="Vague 1",
+        defaults={
+            "opens_on": today - timedelta(days=150),
+            "closes_on": today - timedelta(days=60),
+            "target_posts": 2000,
+        },
+    )
+    second, _ = Wave.objects.get_or_create(
+        name="Vague 2",
+        defaults={
+            "opens_on": today - timedelta(days=59),
+            "closes_on": today + timedelta(days=30),
+            "target_posts": 2000,
+        },
+    )
+    communes = _communes(Commune)
+    if not communes:
+        return {"applications": 0}
+    rng = random.Random(2021)
+    types = list(StructureType)
+    created = 0
+    codes = list(communes)
+    for n in range(COUNT):
+        siret = demo_siret(n)
+        if StructureApplication.objects.filter(siret=siret).exists():
+            continue
+        code = codes[n % len(codes)]
+        commune = communes[code][(n // len(codes)) % len(communes[code])]
+        kind = types[n % len(types)]
+        status = STATUSES[n % len(STATUSES)]
+        _application(n, siret, kind, status, commune, first if n % 3 == 0 else second, anct, prefect, rng)
+        created += 1
+    if moulins is not None:
+        _moulins(moulins, first, anct, prefect)
+    return {"applications": created}
+
+
+def _application(n, siret, kind, status, commune, wave, anct, prefect, rng, structure=None):
+    now = timezone.now()
+    submitted_at = now - timedelta(days=rng.randint(2, 140))
+    application = StructureApplication.objects.create(
+        status=S.DRAFT if status == S.DRAFT else S.SUBMITTED,
+        last_step=5 if status != S.DRAFT else 2,
+        wave=None if status == S.DRAFT else wave,
+        type=kind,
+        siret=siret,
+        name=NAMES[kind].format(commune=commune.name, departement=commune.departement_id),
+        address=f"{rng.randint(1, 40)} place de la Mairie",
+        commune=commune,
+        departement_id=commune.departement_id,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        contact_first_name=rng.choice(["Marie", "Pierre", "Aïcha", "Jean", "Chloé", "Hugo"]),
+        contact_last_name=rng.choice(["Durand", "Lefèvre", "Moreau", "Girard", "Bonnet", "Faure"]),
+        contact_job_title="Directeur(rice) général(e) des services",
+        contact_email=f"contact{n}@demo-structure.fr",
+        contact_phone="0470000000",
+        advisors_wanted=rng.choice([None, 1, 2, 3, 5]),
+        start_date=timezone.localdate() + timedelta(days=rng.randint(10, 120)),
+        missions=[Mission.DAILY_USES, Mission.PROCEDURES, rng.choice(list(Mission)[3:])],
+        qpv=n % 4 == 0,
+        petites_villes=n % 5 == 0,
+        coeur_de_ville=n % 7 == 0,
+        zrr=n % 3 == 0,
+        france_services=n % 6 == 0,
+        motivation="Nous souhaitons accompagner les habitants éloignés du numérique, notamment les seniors.",
+        commitments_accepted_at=submitted_at,
+        email_confirmed_at=None if status == S.DRAFT else submitted_at,
+        submitted_at=None if status == S.DRAFT else submitted_at,
+        structure=structure,
+    )
+    application.place_communes.add(commune)
+    if status == S.DRAFT:
+        return application
+    ApplicationTransition.objects.create(
+        application=application, name="submit", from_status=S.DRAFT, to_status=S.SUBMITTED, at=submitted_at
+    )
+    if status in (S.OPINION_GIVEN, S.FURTHER_EXAMINATION, S.REFUSED, S.ACTIVATED):
+        PrefectOpinion.objects.create(
+            application=application,
+            value="unfavourable" if status == S.REFUSED else "favourable",
+            comment="Projet cohérent avec les besoins du territoire et les lieux existants.",
+            suggested_posts=2,
+            by=prefect,
+            created_at=submitted_at + timedelta(days=10),
+        )
+    outcome = {
+        S.FURTHER_EXAMINATION: DecisionOutcome.FURTHER_EXAMINATION,
+        S.REFUSED: DecisionOutcome.NEGATIVE,
+        S.ACTIVATED: DecisionOutcome.POSITIVE,
+    }.get(status)
+    if outcome:
+        CommitteeDecision.objects.create(
+            application=application,
+            outcome=outcome,
+            posts=2 if outcome == DecisionOutcome.POSITIVE else 0,
+            committee_date=(submitted_at + timedelta(days=20)).date(),
+            by=anct,
+        )
+    if status == S.ACTIVATED and application.structure is None:
+        application.structure = Structure.objects.filter(siret=siret).first() or Structure.objects.create(
+            name=application.name,
+            siret=siret,
+            type=kind,
+            commune=application.commune,
+            departement_id=application.departement_id,
+        )
+    application.status = status
+    application.save()
+    ApplicationTransition.objects.create(
+        application=application, name="demo", from_status=S.SUBMITTED, to_status=status, by=anct
+    )
+    return application
+
+
+def _moulins(structure, wave, anct, prefect):
+    """The demo structure account's own application: activated with 2 posts, committee 20 days ago."""
+    if StructureApplication.objects.filter(structure=structure).exists() or structure.commune is None:
+        return
+    application = _application(
+        999, structure.siret, structure.type, S.ACTIVATED, structure.commune, wave, anct, prefect,
+        random.Random(3), structure=structure,
+    )  # fmt: skip
+    application.name = structure.name
+    application.contact_email = "structure@demo.conseiller-numerique.fr"
+    application.contact_first_name, application.contact_last_name = "Nathalie", "Petit"
+    application.save()
+    application.decisions.update(committee_date=timezone.localdate() - timedelta(days=20))
