@@ -173,7 +173,9 @@ def erase(candidate: Candidate, *, by) -> None:
     from cnfs.recruitment.workflow import close_other_matches
 
     with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().select_related("user").get(pk=candidate.pk)
+        candidate = (
+            Candidate.objects.select_for_update(of=("self",)).select_related("user").get(pk=candidate.pk)
+        )
         if candidate.matches.filter(status__in=HOLDING_STATUSES[1:]).exists():
             raise CandidateError(
                 "Vous êtes recruté(e) comme conseiller numérique : votre compte ne peut pas être supprimé tant que "

@@ -97,7 +97,11 @@ def _move(match: Match, name: str, *, by, reason: str = "") -> Match:
 
 
 def _lock_match(match: Match) -> Match:
-    return Match.objects.select_for_update().select_related("candidate__user", "structure").get(pk=match.pk)
+    return (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("candidate__user", "structure")
+        .get(pk=match.pk)
+    )
 
 
 def open_match(structure, candidate, *, by=None, invited: bool = False) -> Match:

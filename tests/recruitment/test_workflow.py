@@ -1,0 +1,202 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from cnfs.accounts.models import RoleAssignment
+from cnfs.accounts.roles import Role
+from cnfs.concertation.models import ApplicationStatus, StructureApplication
+from cnfs.journal.models import JournalEntry
+from cnfs.recruitment import workflow
+from cnfs.recruitment.models import Match, MatchStatus, MatchTransition
+from tests.factories import UserFactory
+from tests.recruitment.factories import CandidateFactory, MatchFactory, activated_structure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def actor():
+    user = UserFactory()
+    user.save()
+    return user
+
+
+def test_transition_table_is_explicit():
+    assert {t.name for t in workflow.allowed_transitions(MatchStatus.NEW)} == {
+        "shortlist",
+        "not_retain",
+        "close",
+    }
+    assert {t.name for t in workflow.allowed_transitions(MatchStatus.SHORTLISTED)} == {
+        "not_retain",
+        "reset",
+        "request_hire",
+        "close",
+    }
+    assert {t.name for t in workflow.allowed_transitions(MatchStatus.HIRE_REQUESTED)} == {
+        "cancel_hire_request",
+        "refuse_hire",
+        "hire",
+        "close",
+    }
+    assert workflow.allowed_transitions(MatchStatus.TERMINATED) == []
+
+
+def test_shortlist_logs_journals_and_mails_the_candidate(actor, django_capture_on_commit_callbacks):
+    match = MatchFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.shortlist_with_email(match, by=actor)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.SHORTLISTED
+    log = MatchTransition.objects.get(match=match, name="shortlist")
+    assert (log.from_status, log.to_status, log.by) == (MatchStatus.NEW, MatchStatus.SHORTLISTED, actor)
+    assert JournalEntry.objects.for_object(match).filter(action="match.shortlist", actor=actor).exists()
+    assert [m.to for m in mail.outbox] == [[match.candidate.user.email]]
+
+
+def test_illegal_transition_raises(actor):
+    match = MatchFactory()
+    with pytest.raises(workflow.TransitionError):
+        workflow.request_hire(match, by=actor)
+    with pytest.raises(workflow.TransitionError):
+        workflow.hire(match, by=actor)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.NEW
+
+
+def test_request_hire_success_tells_candidate_and_prefecture(actor, django_capture_on_commit_callbacks):
+    match = MatchFactory(shortlisted=True)
+    prefect = UserFactory(role=Role.PREFECTURE)  # scoped to the Allier, the structure's département
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.request_hire(match, by=actor)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.HIRE_REQUESTED
+    recipients = {m.to[0] for m in mail.outbox}
+    assert recipients == {match.candidate.user.email, prefect.email}
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        ("not_activated", "n'est pas encore activée"),
+        ("no_post", "Tous vos postes sont pourvus"),
+        ("deadline", "délai de recrutement"),
+        ("unavailable", "n'est plus disponible"),
+        ("held", "autre structure"),
+    ],
+)
+def test_request_hire_refused_with_a_clear_reason(actor, setup, message):
+    structure = activated_structure(posts=1)
+    match = MatchFactory(structure=structure, shortlisted=True)
+    if setup == "not_activated":
+        StructureApplication.objects.filter(structure=structure).update(status=ApplicationStatus.ACCEPTED)
+    elif setup == "no_post":
+        MatchFactory(structure=structure, status=MatchStatus.HIRED)
+    elif setup == "deadline":
+        structure.applications.get().decisions.update(
+            committee_date=timezone.localdate() - timedelta(days=70)
+        )
+    elif setup == "unavailable":
+        match.candidate.is_available = False
+        match.candidate.unavailable_reason = "found_job"
+        match.candidate.save()
+    elif setup == "held":
+        MatchFactory(candidate=match.candidate, status=MatchStatus.HIRE_REQUESTED)
+    with pytest.raises(workflow.TransitionError, match=message):
+        workflow.request_hire(match, by=actor)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.SHORTLISTED
+
+
+def test_database_refuses_two_holding_matches_for_one_candidate():
+    candidate = CandidateFactory()
+    MatchFactory(candidate=candidate, status=MatchStatus.HIRE_REQUESTED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MatchFactory(candidate=candidate, status=MatchStatus.HIRED)
+
+
+def test_hire_makes_an_advisor_and_closes_other_matches(actor, django_capture_on_commit_callbacks):
+    match = MatchFactory(hire_requested=True)
+    other = MatchFactory(candidate=match.candidate, shortlisted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.hire(match, by=actor)
+    match.refresh_from_db()
+    other.refresh_from_db()
+    candidate = match.candidate
+    candidate.refresh_from_db()
+    assert match.status == MatchStatus.HIRED
+    assert other.status == MatchStatus.CLOSED
+    assert not candidate.is_available and candidate.unavailable_reason == "hired_advisor"
+    assert RoleAssignment.objects.filter(
+        user=candidate.user, role=Role.ADVISOR, structure=match.structure
+    ).exists()
+    # Same account: the candidate role is kept, the advisor role added.
+    assert RoleAssignment.objects.filter(user=candidate.user, role=Role.CANDIDATE).exists()
+
+
+def test_refuse_hire_needs_a_reason_and_returns_to_shortlist(actor):
+    match = MatchFactory(hire_requested=True)
+    with pytest.raises(workflow.TransitionError):
+        workflow.refuse_hire(match, by=actor, reason=" ")
+    workflow.refuse_hire(match, by=actor, reason="Le contrat proposé ne respecte pas le cadre.")
+    match.refresh_from_db()
+    assert match.status == MatchStatus.SHORTLISTED
+
+
+def _race(functions):
+    """Runs the functions at the same moment in threads (each with its own connection); returns results."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def run(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as error:  # noqa: BLE001 — the outcome is what the test checks
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_structures_validating_the_same_candidate_exactly_one_wins():
+    candidate = CandidateFactory()
+    actor = UserFactory()
+    actor.save()
+    first = MatchFactory(candidate=candidate, shortlisted=True)
+    second = MatchFactory(candidate=candidate, shortlisted=True)
+    results = _race(
+        [lambda: workflow.request_hire(first, by=actor), lambda: workflow.request_hire(second, by=actor)]
+    )
+    successes = [r for r in results if isinstance(r, Match)]
+    failures = [r for r in results if isinstance(r, workflow.TransitionError)]
+    assert len(successes) == 1 and len(failures) == 1, results
+    assert Match.objects.filter(candidate=candidate, status=MatchStatus.HIRE_REQUESTED).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_structure_clicking_twice_with_one_free_post_exactly_one_wins():
+    structure = activated_structure(posts=1)
+    actor = UserFactory()
+    actor.save()
+    first = MatchFactory(structure=structure, shortlisted=True)
+    second = MatchFactory(structure=structure, shortlisted=True)
+    results = _race(
+        [lambda: workflow.request_hire(first, by=actor), lambda: workflow.request_hire(second, by=actor)]
+    )
+    assert sum(isinstance(r, Match) for r in results) == 1, results
+    assert sum(isinstance(r, workflow.TransitionError) for r in results) == 1, results
+    assert Match.objects.filter(structure=structure, status=MatchStatus.HIRE_REQUESTED).count() == 1
