@@ -34,8 +34,11 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+def page(browser, live_server, settings):
+    settings.CNFS_BASE_URL = live_server.url  # links in emails point at the test server
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = []
@@ -53,7 +56,8 @@ def assert_accessible(page, name: str | None = None):
     results = _axe.run(page)
     violations = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     details = "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
+        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
     )
     assert not violations, f"axe-core sur {page.url} :\n{details}"
     if name and os.environ.get("CNFS_SCREENSHOTS"):
@@ -68,7 +72,13 @@ def demo_data(transactional_db):
     from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
 
     region = RegionFactory()
-    for code, name in [("03", "Allier"), ("15", "Cantal"), ("43", "Haute-Loire"), ("63", "Puy-de-Dôme"), ("69", "Rhône")]:
+    for code, name in [
+        ("03", "Allier"),
+        ("15", "Cantal"),
+        ("43", "Haute-Loire"),
+        ("63", "Puy-de-Dôme"),
+        ("69", "Rhône"),
+    ]:
         DepartementFactory(code=code, name=name, region=region)
     CommuneFactory()
     demo.seed()

@@ -13,3 +13,6 @@ STORAGES = {
 PRIVATE_ROOT = BASE_DIR / "var" / "test-private"
 CNFS_BASE_URL = "http://testserver"
 AXES_ENABLED = True
+# Test databases are emptied between transactional tests (browser, concurrency): the journal triggers would refuse
+# it, so tests/journal/test_journal.py installs them inside its own tests instead.
+CNFS_JOURNAL_TRIGGERS = False

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -48,8 +50,20 @@ def test_entries_cannot_be_changed_or_deleted_from_python():
         JournalEntry.objects.all().delete()
 
 
-@pytest.mark.django_db
-def test_the_database_refuses_update_and_delete():
+@pytest.fixture
+def triggers(db):
+    """The migration's triggers, installed inside the test transaction (rolled back with it)."""
+    migration = importlib.import_module("cnfs.journal.migrations.0002_append_only_triggers")
+    migration.install_triggers(connection)
+
+
+def test_migrations_install_the_triggers_outside_tests():
+    from config.settings import base
+
+    assert base.CNFS_JOURNAL_TRIGGERS is True
+
+
+def test_the_database_refuses_update_and_delete(triggers):
     """A trigger on both SQLite and PostgreSQL: even raw SQL cannot rewrite the journal."""
     entry = record("test.action", after={"x": 1})
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -61,8 +75,7 @@ def test_the_database_refuses_update_and_delete():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db
-def test_postgresql_trigger_also_refuses_truncate():
+def test_postgresql_trigger_also_refuses_truncate(triggers):
     record("test.action")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE journal_journalentry")
