@@ -109,7 +109,8 @@ def parse(content: bytes, report: ImportReport) -> list[dict]:
             errors.append(f"adresse déjà présente ligne {seen[email]}")
         seen.setdefault(email, line)
         if errors:
-            report.invalid.append((line, " ; ".join(errors).capitalize() + "."))
+            message = " ; ".join(errors)
+            report.invalid.append((line, message[0].upper() + message[1:] + "."))
             continue
         rows.append(
             {"line": line, "email": email, "level": int(data["palier"]), "tested_on": tested_on, **scores}

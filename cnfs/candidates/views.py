@@ -22,6 +22,15 @@ from .forms import (
 from .models import Candidate
 
 
+def posted(request):
+    """The POST data, or None on GET: an empty POST is still a submitted (invalid) form."""
+    return request.POST if request.method == "POST" else None
+
+
+def uploaded(request):
+    return request.FILES if request.method == "POST" else None
+
+
 def current_candidate(request) -> Candidate:
     candidate = (
         Candidate.objects.filter(user=request.user, erased_at__isnull=True)
@@ -37,7 +46,7 @@ def current_candidate(request) -> Candidate:
 def register(request):
     if request.user.is_authenticated and Candidate.objects.filter(user=request.user).exists():
         return redirect("candidates:space")
-    form = RegistrationForm(request.POST or None, request.FILES or None)
+    form = RegistrationForm(posted(request), uploaded(request))
     if request.method == "POST" and form.is_valid():
         candidate = services.register(
             account=form.account_data(), profile=form.profile_data(), cv_upload=form.cleaned_data.get("cv")
@@ -95,7 +104,7 @@ def structures(request):
 @role_required(Role.CANDIDATE)
 def edit_profile(request):
     candidate = current_candidate(request)
-    form = CandidateProfileForm(request.POST or None, instance=candidate)
+    form = CandidateProfileForm(posted(request), instance=candidate)
     if request.method == "POST" and form.is_valid():
         services.update_profile(candidate, form.profile_data(), by=request.user)
         messages.success(request, "Votre profil est à jour.")
@@ -158,7 +167,7 @@ def pix_sharing(request):
 @role_required(Role.CANDIDATE)
 def withdraw(request):
     candidate = current_candidate(request)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw(
@@ -199,7 +208,7 @@ def available_again(request):
 @role_required(Role.CANDIDATE)
 def delete_account(request):
     candidate = current_candidate(request)
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.erase(candidate, by=request.user)
@@ -214,7 +223,7 @@ def delete_account(request):
 
 @role_required(Role.ANCT)
 def import_pix(request):
-    form = PixImportForm(request.POST or None, request.FILES or None)
+    form = PixImportForm(posted(request), uploaded(request))
     report = None
     if request.method == "POST" and form.is_valid():
         report = pix.import_pix(form.cleaned_data["file"].read(), by=request.user)

@@ -10,6 +10,7 @@ from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
 from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
+from cnfs.candidates.views import posted
 from cnfs.journal.services import record
 
 from . import exports, workflow
@@ -157,7 +158,7 @@ def _evaluation_match(request, pk):
 def evaluation(request, pk):
     facts, candidate, match = _evaluation_match(request, pk)
     current = getattr(match, "evaluation", None) if match else None
-    form = EvaluationForm(request.POST or None, evaluation=current)
+    form = EvaluationForm(posted(request), evaluation=current)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             match = match or workflow.open_match(facts.structure, candidate, by=request.user)
@@ -203,7 +204,7 @@ def evaluation_docx(request, pk):
 
 @role_required(Role.STRUCTURE)
 def invite(request):
-    form = InviteCandidateForm(request.POST or None)
+    form = InviteCandidateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         invitation = invite_candidate(_structure(request), form.cleaned_data["email"], by=request.user)
         if invitation is None:
