@@ -67,19 +67,10 @@ def assert_accessible(page, name: str | None = None):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """The demo accounts on a few real territories (enough for seed_demo)."""
+    """The whole demo (what `make run` shows) on the built-in territory set shipped with the code."""
     from cnfs.core import demo
-    from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
+    from cnfs.territories import importer, sources
 
-    region = RegionFactory()
-    for code, name in [
-        ("03", "Allier"),
-        ("15", "Cantal"),
-        ("43", "Haute-Loire"),
-        ("63", "Puy-de-Dôme"),
-        ("69", "Rhône"),
-    ]:
-        DepartementFactory(code=code, name=name, region=region)
-    CommuneFactory()
+    importer.sync(sources.read_builtin())
     demo.seed()
     return demo
