@@ -1,0 +1,116 @@
+"""Issue 3 journey: a structure applies, confirms its email, the préfet gives a favourable opinion, ANCT grants 2
+posts, the contact sets a password and sees its posts. axe-core on each page."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cnfs.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from cnfs.notifications.models import OutgoingEmail
+from e2e.conftest import assert_accessible
+from tests.factories import valid_siret
+
+pytestmark = pytest.mark.e2e
+CONTACT = "marie.lefevre@yzeure-test.fr"
+
+
+def link_in_last_email(to, pattern):
+    email = OutgoingEmail.objects.filter(to=to).order_by("-pk").first()
+    return re.search(rf"https?://[^\s]+{pattern}[^\s]*", email.body_text).group(0)
+
+
+def login(page, email):
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse électronique", exact=True).fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/espace/$"))
+
+
+def test_a_structure_applies_and_is_activated_with_two_posts(page, demo_data):
+    # 1. The application form, step by step.
+    page.goto("/candidatures/deposer/")
+    assert_accessible(page, "candidature-etape-1")
+    page.locator("#id_type_0").check(force=True)
+    page.locator("#id_siret").fill(valid_siret(4242))
+    page.locator("#id_name").fill("Commune d'Yzeure")
+    page.locator("#id_address").fill("1 place Jules Ferry")
+    page.locator("#id_commune").fill("Moulins (03)")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.locator(".fr-stepper__state")).to_have_text("Étape 2 sur 5")
+    assert_accessible(page, "candidature-etape-2")
+    page.locator("#id_contact_first_name").fill("Marie")
+    page.locator("#id_contact_last_name").fill("Lefèvre")
+    page.locator("#id_contact_job_title").fill("DGS")
+    page.locator("#id_contact_email").fill(CONTACT)
+    page.locator("#id_contact_phone").fill("04 70 00 00 00")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert_accessible(page, "candidature-etape-3")
+    page.locator("#id_advisors_wanted").select_option("2")
+    page.locator("#id_start_date").fill((timezone.localdate() + timezone.timedelta(days=30)).isoformat())
+    page.locator("#id_missions_0").check(force=True)
+    page.locator("#id_missions_2").check(force=True)
+    page.locator("#id_places").fill("Moulins (03)")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert_accessible(page, "candidature-etape-4")
+    page.locator("#id_motivation").fill("Accompagner les habitants éloignés du numérique.")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert_accessible(page, "candidature-etape-5")
+    for checkbox in page.locator("input[type=checkbox]").all():
+        checkbox.check(force=True)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.get_by_role("heading", name="Et ensuite ?")).to_be_visible()
+    assert_accessible(page, "candidature-recapitulatif")
+    page.get_by_role("button", name="Envoyer le lien de confirmation").click()
+    # 2. Email confirmation (link from the outbox).
+    page.goto(link_in_last_email(CONTACT, "/candidatures/confirmer/"))
+    expect(page.locator("main")).to_contain_text("Transmise au préfet")
+    assert_accessible(page, "candidature-transmise")
+    # 3. The préfet of the Allier gives a favourable opinion.
+    login(page, f"prefecture.allier@{DEMO_DOMAIN}")
+    page.goto("/candidatures/")
+    assert_accessible(page, "prefecture-liste")
+    page.get_by_role("link", name="Commune d'Yzeure").click()
+    expect(page).to_have_url(re.compile(r"/candidatures/\d+/$"))
+    page.wait_for_load_state()
+    assert_accessible(page, "prefecture-candidature")
+    page.locator("#id_value_0").check(force=True)
+    page.locator("#id_comment").fill("Projet solide, en lien avec France Services.")
+    page.locator("#id_suggested_posts").fill("2")
+    page.get_by_role("button", name="Enregistrer l'avis").click()
+    expect(page.locator("main")).to_contain_text("Avis du préfet donné")
+    page.get_by_role("button", name="Se déconnecter").click()
+    # 4. ANCT grants 2 posts.
+    login(page, f"anct@{DEMO_DOMAIN}")
+    page.goto("/candidatures/?q=Yzeure")
+    assert_accessible(page, "anct-liste")
+    page.get_by_role("link", name="Commune d'Yzeure").click()
+    expect(page).to_have_url(re.compile(r"/candidatures/\d+/$"))
+    page.wait_for_load_state()
+    assert_accessible(page, "anct-candidature")
+    page.locator("#id_outcome_0").check(force=True)
+    page.locator("#id_posts").fill("2")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator("main")).to_contain_text("Structure activée")
+    page.get_by_role("button", name="Se déconnecter").click()
+    # 5. The contact sets a password from the activation email and sees the posts.
+    page.goto(link_in_last_email(CONTACT, "/compte/invitation/"))
+    assert_accessible(page, "activation")
+    page.get_by_label("Prénom", exact=True).fill("Marie")
+    page.get_by_label("Nom", exact=True).fill("Lefèvre")
+    for field in page.locator("input[type=password]").all():
+        field.fill("Un-Mot-De-Passe-Solide-2026!")
+    page.get_by_role("button", name="Créer mon compte et accepter").click()
+    expect(page).to_have_url(re.compile(r"/espace/$"))
+    page.goto("/structure/postes/")
+    expect(page.locator("#posts-granted")).to_have_text("2 accordés")
+    expect(page.locator("#posts-free")).to_have_text("2 libres")
+    expect(page.locator("main")).to_contain_text("Date limite de recrutement")
+    assert_accessible(page, "mes-postes")
+    page.goto("/structure/")
+    assert_accessible(page, "ma-structure")
+    page.goto("/structure/equipe/")
+    assert_accessible(page, "mon-equipe")
+    assert page.console_errors == []
