@@ -226,3 +226,15 @@ def test_waves_and_gauge(client):
     CommitteeDecisionFactory(posts=3)
     page = client.get(reverse("concertation:waves")).content.decode()
     assert "3 postes accordés sur 4000" in page
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_national_list_runs_a_constant_number_of_queries(client, django_assert_num_queries, rows, lyon):
+    PrefectOpinionFactory.create_batch(rows)
+    StructureApplicationFactory.create_batch(rows, submitted=True, commune=lyon)
+    client.force_login(UserFactory(role=Role.ANCT))
+    client.get(reverse("concertation:list"))
+    with django_assert_num_queries(9):
+        response = client.get(reverse("concertation:list"), {"region": "84"})
+    assert response.status_code == 200
+    assert "Lyon" in response.content.decode()
