@@ -58,3 +58,11 @@ def test_500_template_renders_without_context():
     from django.template.loader import render_to_string
 
     assert "Erreur inattendue" in render_to_string("500.html")
+
+
+@pytest.mark.django_db
+def test_entry_pages_lead_to_the_forms(client):
+    structures = client.get(reverse("public:structures")).content.decode()
+    assert f'href="{reverse("concertation:start")}"' in structures
+    candidates = client.get(reverse("public:candidates")).content.decode()
+    assert f'href="{reverse("candidates:register")}"' in candidates
