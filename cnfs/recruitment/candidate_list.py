@@ -1,7 +1,7 @@
 """The structure's "Candidatures" list: the live matches plus the candidates it has already acted on, with one
 status per row (no row yet = "new"), tabs with counts, filters, search and sorts — a fixed number of queries."""
 
-from django.db.models import Count, F, FilteredRelation, Q, Value
+from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,7 +33,12 @@ def structure_candidates(facts):
 
     structure = facts.structure
     if not (facts.activated and facts.located):
-        return Candidate.objects.none()
+        return Candidate.objects.annotate(
+            distance_km=Value(0.0),
+            match_status=Value(MatchStatus.NEW.value),
+            match_pk=Value(None, output_field=IntegerField()),
+            held_elsewhere=Value(False),
+        ).none()
     linked = list(
         Match.objects.filter(structure=structure)
         .exclude(status__in=HIDDEN_STATUSES)

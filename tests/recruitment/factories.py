@@ -47,26 +47,27 @@ class PixResultFactory(factory.django.DjangoModelFactory):
     tested_on = factory.LazyFunction(timezone.localdate)
 
 
-def activated_structure(
-    *,
-    latitude=46.5646,
-    longitude=3.3326,
-    posts=2,
-    start_date=None,
-    committee_date=None,
-    departement=None,
-    **kwargs,
-):
+def activated_structure(*, commune=None, departement=None, **kwargs):
     """A structure whose application is activated, with `posts` granted by a committee on `committee_date`."""
-    commune = kwargs.pop("commune", None) or CommuneFactory()
-    departement = departement or commune.departement
-    structure = StructureFactory(commune=commune, departement=departement, **kwargs)
+    commune = commune or CommuneFactory()
+    options = {
+        k: kwargs.pop(k)
+        for k in ("latitude", "longitude", "posts", "start_date", "committee_date")
+        if k in kwargs
+    }
+    structure = StructureFactory(commune=commune, departement=departement or commune.departement, **kwargs)
+    return activate(structure, **options)
+
+
+def activate(structure, *, latitude=46.5646, longitude=3.3326, posts=2, start_date=None, committee_date=None):
+    """Gives an existing structure an activated application (at its commune, or Moulins) and `posts` posts."""
+    commune = structure.commune or CommuneFactory()
     application = StructureApplicationFactory(
         submitted=True,
         status=ApplicationStatus.ACTIVATED,
         structure=structure,
         commune=commune,
-        departement=departement,
+        departement=structure.departement,
         latitude=latitude,
         longitude=longitude,
         start_date=start_date or timezone.localdate(),
