@@ -128,4 +128,7 @@ def seed() -> dict:
     from cnfs.concertation.demo import seed as seed_concertation
 
     seed_concertation(anct=users[Role.ANCT], prefect=users[Role.PREFECTURE], moulins=structures["03190"])
+    from cnfs.recruitment.demo import seed as seed_recruitment
+
+    seed_recruitment(anct=users[Role.ANCT], candidate_user=users[Role.CANDIDATE])
     return {"users": len(users), "structures": len(structures)}

@@ -1,0 +1,52 @@
+import pytest
+from django.core.management import call_command
+
+from cnfs.candidates import cv
+from cnfs.candidates.models import Candidate
+from cnfs.core.demo import DEMO_DOMAIN
+from cnfs.recruitment.demo import demo_pdf
+from cnfs.recruitment.models import Match, MatchStatus
+from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def territories():
+    region = RegionFactory()
+    for code, name in [
+        ("03", "Allier"),
+        ("15", "Cantal"),
+        ("43", "Haute-Loire"),
+        ("63", "Puy-de-Dôme"),
+        ("69", "Rhône"),
+    ]:
+        DepartementFactory(code=code, name=name, region=region)
+    CommuneFactory()
+    CommuneFactory(insee_code="03310", name="Vichy", latitude=46.1277, longitude=3.4259, population=25000)
+    CommuneFactory(insee_code="03185", name="Montluçon", latitude=46.3401, longitude=2.6033, population=34000)
+
+
+def test_demo_candidates_and_matches_in_every_state_idempotent(territories):
+    call_command("seed_demo")
+    counts = (Candidate.objects.count(), Match.objects.count())
+    call_command("seed_demo")
+    assert (Candidate.objects.count(), Match.objects.count()) == counts
+    assert counts[0] >= 400
+    statuses = set(Match.objects.values_list("status", flat=True))
+    assert {
+        MatchStatus.NEW,
+        MatchStatus.SHORTLISTED,
+        MatchStatus.NOT_RETAINED,
+        MatchStatus.CLOSED,
+    } <= statuses
+    assert {MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED} <= statuses
+    assert Candidate.objects.filter(user__email=f"candidat@{DEMO_DOMAIN}").exists()
+    with_cv = Candidate.objects.exclude(cv_name="").first()
+    assert cv.path_of(with_cv.cv_name).read_bytes().startswith(b"%PDF-")
+    assert Candidate.objects.filter(pix__isnull=False, pix_shared=True).exists()
+
+
+def test_demo_pdf_is_a_pdf():
+    content = demo_pdf("CV de Léa Martin")
+    assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
