@@ -5,3 +5,6 @@ class CandidatesConfig(AppConfig):
     name = "cnfs.candidates"
     label = "candidates"
     verbose_name = "Candidats"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -49,7 +49,7 @@ def territory_of(departement) -> str:
 class CandidateQuerySet(models.QuerySet):
     def visible(self):
         """Candidates structures may see: confirmed email, available, not erased."""
-        return self.filter(erased_at__isnull=True, is_available=True, user__email_confirmed_at__isnull=False)
+        return self.filter(erased_at__isnull=True, is_available=True, email_confirmed=True)
 
 
 class Candidate(models.Model):
@@ -85,6 +85,8 @@ class Candidate(models.Model):
     cv_name = models.CharField("CV (nom du fichier stocké)", max_length=100, blank=True, editable=False)
     cv_uploaded_at = models.DateTimeField("CV déposé le", null=True, blank=True)
     pix_shared = models.BooleanField("résultats Pix partagés avec les structures", default=False)
+    # Mirror of user.email_confirmed_at, kept in sync by a receiver (signals.py), so that matching needs no join.
+    email_confirmed = models.BooleanField("adresse confirmée", default=False, editable=False)
     is_available = models.BooleanField("disponible", default=True)
     unavailable_reason = models.CharField(
         "motif d'indisponibilité", max_length=20, choices=UnavailableReason.choices, blank=True
@@ -137,6 +139,8 @@ class Candidate(models.Model):
     def save(self, *args, **kwargs):
         if self.commune_id and (self.latitude is None or self.longitude is None):
             self.locate()
+        if self._state.adding and self.user_id:
+            self.email_confirmed = self.user.email_confirmed_at is not None
         super().save(*args, **kwargs)
 
     def locate(self):
@@ -163,7 +167,7 @@ class Candidate(models.Model):
 
     @property
     def is_confirmed(self) -> bool:
-        return bool(self.user_id and self.user.email_confirmed_at)
+        return self.email_confirmed
 
     def shared_pix(self):
         """The Pix result structures may see, or None."""

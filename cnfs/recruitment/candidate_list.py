@@ -44,7 +44,7 @@ def structure_candidates(facts):
         .exclude(status__in=HIDDEN_STATUSES)
         .values_list("candidate_id", flat=True)
     )
-    queryset = Candidate.objects.filter(erased_at__isnull=True, user__email_confirmed_at__isnull=False)
+    queryset = Candidate.objects.filter(erased_at__isnull=True, email_confirmed=True)
     queryset = queryset.filter(live_condition(facts) | Q(pk__in=linked))
     queryset = queryset.annotate(
         own_match=FilteredRelation("matches", condition=Q(matches__structure=structure)),

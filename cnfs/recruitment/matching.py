@@ -53,7 +53,7 @@ def live_condition(facts) -> Q:
     """Everything but the exact distance test (which needs the `distance_km` annotation)."""
     return (
         distance_classes_condition(facts.latitude, facts.longitude, facts.territory)
-        & Q(erased_at__isnull=True, is_available=True, user__email_confirmed_at__isnull=False)
+        & Q(erased_at__isnull=True, is_available=True, email_confirmed=True)
         & Q(available_from__lte=facts.availability_day)
     )
 
@@ -64,7 +64,7 @@ def matching_candidates(facts, queryset=None):
         return Candidate.objects.none()
     queryset = queryset if queryset is not None else Candidate.objects.all()
     queryset = annotate_distance(queryset.filter(live_condition(facts)), facts.latitude, facts.longitude)
-    return queryset.filter(exact_distance_condition()).exclude(held_elsewhere(facts.structure))
+    return queryset.filter(exact_distance_condition()).exclude(held_elsewhere(facts.structure)).order_by()
 
 
 def candidate_matches(candidate, facts) -> bool:

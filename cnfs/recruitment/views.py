@@ -51,7 +51,9 @@ def candidate_list(request):
         record("recruitment.candidates_exported", structure, after={"format": export, "tab": tab})
         return exports.csv_response(rows) if export == "csv" else exports.xlsx_response(rows)
     counts = tab_counts(queryset)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = counts[tab]  # already counted with the tabs: one pass less over the matches
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("onglet", None)

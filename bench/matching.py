@@ -1,0 +1,293 @@
+"""Live matching at national scale: 50,000 candidates, 3,000 activated structures, the list of 200 random structures.
+
+    .venv/bin/python bench/matching.py [--candidates 50000] [--structures 3000] [--samples 200]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnfs_h4 .venv/bin/python bench/matching.py
+
+Runs against a throw-away test database (SQLite in memory by default; PostgreSQL with DATABASE_URL, in a database
+named `<name>_bench_matching`), with the test settings. Communes come from the reference data (shared/data); candidates
+and structures are placed in communes drawn at random weighted by population (so some are overseas), with a realistic
+spread of maximum distances. Prints, over the sampled structures, the median and p95 of: the matching query
+(`matching_candidates`, every matching row fetched), the raw SQL bounding-box query alone (same branches, no distance,
+no other condition), their ratio, and the whole "Candidatures" page render (first page, tabs with counts).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+SOURCE = (BASE_DIR / ".." / "shared" / "data" / "territories").resolve()
+# Share of candidates per maximum distance (km; 0 = whole France).
+EXPLAIN = False
+DISTANCE_WEIGHTS = {5: 10, 10: 15, 15: 15, 20: 20, 40: 20, 100: 12, 0: 8}
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(function):
+    started = time.perf_counter()
+    result = function()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def load_communes():
+    from cnfs.territories import importer, sources
+    from cnfs.territories.models import Commune
+
+    if SOURCE.exists():
+        importer.sync(sources.read_source(str(SOURCE)))
+    else:  # the built-in fallback set
+        from django.core.management import call_command
+
+        call_command("import_territories", "--fallback", verbosity=0)
+    return list(
+        Commune.objects.filter(latitude__isnull=False, population__gt=0)
+        .select_related("departement")
+        .only("insee_code", "latitude", "longitude", "population", "departement__zone", "departement__code")
+    )
+
+
+def seed(n_candidates, n_structures, rng):
+    from cnfs.accounts.models import User
+    from cnfs.candidates.models import Candidate, territory_of
+    from cnfs.concertation.models import (
+        ApplicationStatus,
+        CommitteeDecision,
+        DecisionOutcome,
+        StructureApplication,
+    )
+    from cnfs.structures.models import Structure, StructureType
+
+    started = time.perf_counter()
+    communes = load_communes()
+    weights = [c.population for c in communes]
+    print(f"{len(communes)} communes chargées en {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    today = timezone.localdate()
+    now = timezone.now()
+    users = [
+        User(
+            email=f"c{n}@bench.fr",
+            password="!",
+            first_name=rng.choice(["Léa", "Hugo", "Inès", "Nathan", "Camille"]),
+            last_name=f"Candidat{n}",
+            email_confirmed_at=now if rng.random() < 0.95 else None,
+        )
+        for n in range(n_candidates)
+    ]
+    User.objects.bulk_create(users, batch_size=2000)
+    users = list(User.objects.filter(email__endswith="@bench.fr").order_by("id"))
+    homes = rng.choices(communes, weights=weights, k=n_candidates)
+    distances = rng.choices(list(DISTANCE_WEIGHTS), weights=list(DISTANCE_WEIGHTS.values()), k=n_candidates)
+    candidates = []
+    for user, commune, distance in zip(users, homes, distances, strict=True):
+        available = rng.random() < 0.9
+        candidates.append(
+            Candidate(
+                user=user,
+                commune=commune,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                territory=territory_of(commune.departement),
+                email_confirmed=user.email_confirmed_at is not None,
+                is_job_seeker=True,
+                has_diploma=rng.random() < 0.2,
+                available_from=today + timedelta(days=rng.choice([-30, 0, 0, 15, 60])),
+                max_distance=distance,
+                motivation="Motivation.",
+                is_available=available,
+                unavailable_reason="" if available else "found_job",
+                cv_name="x.pdf" if rng.random() < 0.4 else "",
+            )
+        )
+    Candidate.objects.bulk_create(candidates, batch_size=2000)
+    places = rng.choices(communes, weights=weights, k=n_structures)
+    structures = Structure.objects.bulk_create(
+        [
+            Structure(
+                name=f"Structure {n}",
+                siret=f"{n:014d}",
+                type=StructureType.COMMUNE,
+                commune=commune,
+                departement_id=commune.departement_id,
+            )
+            for n, commune in enumerate(places)
+        ],
+        batch_size=2000,
+    )
+    applications = StructureApplication.objects.bulk_create(
+        [
+            StructureApplication(
+                status=ApplicationStatus.ACTIVATED,
+                structure=structure,
+                type=StructureType.COMMUNE,
+                siret=structure.siret,
+                name=structure.name,
+                commune=commune,
+                departement_id=commune.departement_id,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                start_date=today + timedelta(days=rng.choice([-10, 15, 30])),
+                email_confirmed_at=now,
+                submitted_at=now,
+                commitments_accepted_at=now,
+            )
+            for structure, commune in zip(structures, places, strict=True)
+        ],
+        batch_size=2000,
+    )
+    agent, _ = User.objects.get_or_create(
+        email="anct@bench.fr", defaults={"first_name": "A", "last_name": "B"}
+    )
+    CommitteeDecision.objects.bulk_create(
+        [
+            CommitteeDecision(
+                application=application,
+                outcome=DecisionOutcome.POSITIVE,
+                posts=2,
+                committee_date=today - timedelta(days=10),
+                by=agent,
+            )
+            for application in applications
+        ],
+        batch_size=2000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"{n_candidates} candidats et {n_structures} structures activées créés en "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return structures
+
+
+def raw_box_query(facts):
+    """The bounding-box branches alone, in plain SQL: the floor the matching query is compared with."""
+    from cnfs.candidates.models import DISTANCE_CLASSES
+    from cnfs.territories.geo import bounding_box
+
+    clauses = ["(max_distance = 0 AND territory = %s)"]
+    params = [facts.territory]
+    for km in DISTANCE_CLASSES:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(facts.latitude, facts.longitude, km)
+        clauses.append(
+            "(max_distance = %s AND territory = %s AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s)"
+        )
+        params += [km, facts.territory, min_lat, max_lat, min_lon, max_lon]
+    sql = "SELECT id FROM candidates_candidate WHERE " + " OR ".join(clauses)
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return run
+
+
+def measure(structures, samples, rng):
+    from cnfs.accounts.models import RoleAssignment, User
+    from cnfs.accounts.roles import Role
+    from cnfs.recruitment.matching import matching_candidates
+    from cnfs.recruitment.structure_facts import facts_for
+
+    chosen = rng.sample(structures, samples)
+    client = Client()
+    url = reverse("recruitment:candidate_list")
+    match_ms, raw_ms, page_ms, sizes, boxes = [], [], [], [], []
+    for index, structure in enumerate(chosen):
+        user = User.objects.create(
+            email=f"s{structure.pk}@bench.fr", password="!", first_name="S", last_name="T"
+        )
+        RoleAssignment.objects.create(user=user, role=Role.STRUCTURE, structure=structure, is_admin=True)
+        client.force_login(user)
+        facts = facts_for(structure)
+        raw = raw_box_query(facts)
+        if index == 0 and EXPLAIN:
+            options = {"analyze": True} if connection.vendor == "postgresql" else {}
+            print(matching_candidates(facts).values_list("pk", "distance_km").explain(**options))
+        if index == 0:  # warm the caches once
+            list(matching_candidates(facts).values_list("pk", "distance_km"))
+            raw()
+            client.get(url)
+        elapsed, rows = timed(lambda f=facts: list(matching_candidates(f).values_list("pk", "distance_km")))
+        match_ms.append(elapsed)
+        sizes.append(len(rows))
+        elapsed, rows = timed(raw)
+        raw_ms.append(elapsed)
+        boxes.append(len(rows))
+        elapsed, response = timed(lambda: client.get(url))
+        assert response.status_code == 200
+        page_ms.append(elapsed)
+    return match_ms, raw_ms, page_ms, sizes, boxes
+
+
+def report(match_ms, raw_ms, page_ms, sizes, boxes):
+    def line(label, values):
+        print(
+            f"{label:<48} médiane {statistics.median(values):7.2f} ms   p95 {percentile(values, 0.95):7.2f} ms"
+        )
+
+    print(f"candidats correspondants par structure : médiane {statistics.median(sizes):.0f}, "
+          f"p95 {percentile(sizes, 0.95):.0f}, max {max(sizes)}")  # fmt: skip
+    print(f"lignes des boîtes englobantes : médiane {statistics.median(boxes):.0f}")
+    line("requête de matching (toutes les lignes)", match_ms)
+    line("requête SQL brute des boîtes englobantes", raw_ms)
+    ratios = [m / r for m, r in zip(match_ms, raw_ms, strict=True) if r > 0]
+    print(f"{'rapport matching / SQL brut':<48} médiane ×{statistics.median(ratios):.2f}   "
+          f"p95 ×{percentile(ratios, 0.95):.2f}   (rapport des médianes ×{statistics.median(match_ms) / statistics.median(raw_ms):.2f})")  # fmt: skip
+    line("page « Candidatures » complète", page_ms)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Mesure du matching en direct.")
+    parser.add_argument("--candidates", type=int, default=50_000)
+    parser.add_argument("--structures", type=int, default=3_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--explain", action="store_true", help="affiche le plan de la requête de matching")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    rng = random.Random(args.seed)
+    global EXPLAIN
+    EXPLAIN = args.explain
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("TEST", {})["NAME"] = f"{database['NAME']}_bench_matching"
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    print(f"== {connection.vendor} ==")
+    try:
+        structures = seed(args.candidates, args.structures, rng)
+        report(*measure(structures, min(args.samples, len(structures)), rng))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
