@@ -26,8 +26,10 @@ def posts_granted(structure) -> int:
 
 
 def posts_taken(structure) -> int:
-    """Posts with a hire requested or validated (§6). No recruitment yet: 0."""
-    return 0
+    """Posts with a hire requested or validated (§6), counted from the recruitment matches."""
+    from cnfs.recruitment.models import Match  # recruitment builds on concertation, not the reverse
+
+    return Match.objects.taking_posts(structure).count()
 
 
 def recruitment_deadline(structure) -> date | None:

@@ -10,8 +10,6 @@ from cnfs.candidates.models import territory_of
 from cnfs.concertation import posts as concertation_posts
 from cnfs.concertation.models import ApplicationStatus, StructureApplication
 
-from .models import Match
-
 
 @dataclass(frozen=True)
 class StructureFacts:
@@ -69,8 +67,3 @@ def facts_for(structure) -> StructureFacts:
         posts_granted=concertation_posts.posts_granted(structure) if application else 0,
         deadline=concertation_posts.recruitment_deadline(structure) if application else None,
     )
-
-
-def posts_taken(structure) -> int:
-    """Posts with a hire requested or validated (§6)."""
-    return Match.objects.taking_posts(structure).count()

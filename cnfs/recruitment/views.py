@@ -11,6 +11,7 @@ from cnfs.accounts.roles import Role
 from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
 from cnfs.candidates.views import posted
+from cnfs.concertation.posts import posts_taken
 from cnfs.journal.services import record
 
 from . import exports, workflow
@@ -18,7 +19,7 @@ from .candidate_list import TABS, apply_filters, for_tab, sorted_rows, structure
 from .forms import CandidateFilterForm, EvaluationForm, InviteCandidateForm, RefuseHireForm
 from .invitations import invite_candidate
 from .models import InterviewEvaluation, Match, MatchStatus
-from .structure_facts import facts_for, posts_taken
+from .structure_facts import facts_for
 
 PAGE_SIZE = 50
 STRUCTURE_ACTIONS = {"shortlist", "not_retain", "reset", "request_hire", "cancel_hire_request"}

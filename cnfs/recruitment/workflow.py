@@ -14,12 +14,13 @@ from cnfs.accounts.models import RoleAssignment
 from cnfs.accounts.roles import Role
 from cnfs.accounts.services import grant_role
 from cnfs.candidates.models import Candidate, UnavailableReason
+from cnfs.concertation.posts import posts_taken
 from cnfs.journal.services import record
 from cnfs.structures.models import Structure
 
 from . import notify
 from .models import HOLDING_STATUSES, OPEN_STATUSES, Match, MatchStatus, MatchTransition
-from .structure_facts import facts_for, posts_taken
+from .structure_facts import facts_for
 
 S = MatchStatus
 

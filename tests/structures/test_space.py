@@ -200,3 +200,16 @@ def test_change_pages_for_prefecture_and_anct(client, role_matrix, activated):
     change.refresh_from_db()
     assert change.status == ChangeStatus.ACCEPTED
     assert application.status == ApplicationStatus.ACTIVATED
+
+
+def test_hires_take_posts_in_my_posts_and_limit_giving_back(client, activated):
+    from cnfs.recruitment.models import MatchStatus
+    from tests.recruitment.factories import MatchFactory
+
+    application, admin = activated
+    MatchFactory(structure=application.structure, status=MatchStatus.HIRE_REQUESTED)
+    client.force_login(admin)
+    html = client.get(reverse("structures:posts")).content.decode()
+    assert "2 accordés" in html and "1 libre" in html
+    with pytest.raises(TransitionError, match="déjà pourvus"):
+        changes.request_change(application, by=admin, kind="return", posts=2, motive="budget")
