@@ -63,14 +63,19 @@ def register(request):
     )
 
 
-@role_required(Role.CANDIDATE)
-def space(request):
+def _interested(candidate):
+    """The matches the candidate sees: the structures that shortlisted them, asked to hire them or hired them."""
     from cnfs.recruitment.models import MatchStatus
 
-    candidate = current_candidate(request)
-    interested = candidate.matches.filter(
+    return candidate.matches.filter(
         status__in=[MatchStatus.SHORTLISTED, MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
-    ).select_related("structure")
+    )
+
+
+@role_required(Role.CANDIDATE)
+def space(request):
+    candidate = current_candidate(request)
+    interested = _interested(candidate).select_related("structure")
     return render(
         request,
         "candidates/space.html",
@@ -88,12 +93,8 @@ def space(request):
 
 @role_required(Role.CANDIDATE)
 def structures(request):
-    from cnfs.recruitment.models import MatchStatus
-
     candidate = current_candidate(request)
-    interested = candidate.matches.filter(
-        status__in=[MatchStatus.SHORTLISTED, MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
-    ).select_related("structure__commune")
+    interested = _interested(candidate).select_related("structure__commune")
     return render(
         request,
         "candidates/structures.html",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cnfs.core.workflow import Transition, TransitionError, Workflow
 from cnfs.journal.services import record
 
 from . import conf, notify
@@ -18,23 +19,22 @@ from .models import (
     PostChangeRequest,
 )
 from .posts import posts_granted, posts_taken
-from .workflow import TransitionError
 
 C = ChangeStatus
 
 
 @dataclass(frozen=True)
-class ChangeTransition:
-    name: str
-    sources: frozenset
-    target: str
-    label: str
+class ChangeTransition(Transition):
+    """A transition that also depends on the kind of request (addition or return of posts)."""
+
     kinds: frozenset = frozenset({ChangeKind.ADDITION, ChangeKind.RETURN})
 
+    def allows(self, change) -> bool:
+        return super().allows(change) and change.kind in self.kinds
 
-CHANGE_TRANSITIONS = {
-    t.name: t
-    for t in [
+
+WORKFLOW = Workflow(
+    [
         ChangeTransition(
             "give_opinion",
             frozenset({C.REQUESTED}),
@@ -50,35 +50,13 @@ CHANGE_TRANSITIONS = {
             "accept_return", frozenset({C.REQUESTED}), C.ACCEPTED, "Accepter", frozenset({ChangeKind.RETURN})
         ),
         ChangeTransition("refuse", frozenset({C.REQUESTED, C.OPINION_GIVEN}), C.REFUSED, "Refuser"),
-    ]
-}
-
-
-def _check(change, name):
-    transition = CHANGE_TRANSITIONS[name]
-    if change.status not in transition.sources or change.kind not in transition.kinds:
-        raise TransitionError(
-            f"Action « {transition.label} » impossible sur une demande au statut « {C(change.status).label} »."
-        )
-    return transition
-
-
-def _lock(change):
-    change.refresh_from_db(from_queryset=PostChangeRequest.objects.select_for_update())
-    return change
-
-
-def _move(change, transition, *, by, details, fields=()):
-    before = change.status
-    change.status = transition.target
-    change.save(update_fields=["status", *fields])
-    record(
-        f"post_change.{transition.name}",
-        change,
-        by=by,
-        before={"status": before},
-        after={"status": transition.target, **details},
-    )
+    ],
+    refused=lambda change, transition: (
+        f"Action « {transition.label} » impossible sur une demande au statut « {C(change.status).label} »."
+    ),
+    journal_prefix="post_change",
+)
+CHANGE_TRANSITIONS = WORKFLOW.transitions
 
 
 def request_change(application, *, by, kind, posts, motive, comment="") -> PostChangeRequest:
@@ -122,14 +100,14 @@ def _check_return(structure, posts):
 
 def give_change_opinion(change, *, by, value, comment) -> PostChangeRequest:
     with transaction.atomic():
-        _lock(change)
-        transition = _check(change, "give_opinion")
+        WORKFLOW.lock(change)
+        transition = WORKFLOW.check(change, "give_opinion")
         comment = (comment or "").strip()
         if not 10 <= len(comment) <= 1000:
             raise TransitionError("Le commentaire doit compter entre 10 et 1 000 caractères.")
         change.opinion, change.opinion_comment = value, comment
         change.opinion_by, change.opinion_at = by, timezone.now()
-        _move(
+        WORKFLOW.move(
             change,
             transition,
             by=by,
@@ -142,8 +120,10 @@ def give_change_opinion(change, *, by, value, comment) -> PostChangeRequest:
 def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDecision:
     """A new committee decision with the posts added (positive) or given back (negative number)."""
     with transaction.atomic():
-        _lock(change)
-        transition = _check(change, "accept" if change.kind == ChangeKind.ADDITION else "accept_return")
+        WORKFLOW.lock(change)
+        transition = WORKFLOW.check(
+            change, "accept" if change.kind == ChangeKind.ADDITION else "accept_return"
+        )
         if change.kind == ChangeKind.RETURN:
             _check_return(change.application.structure, change.posts)
         decision = CommitteeDecision.objects.create(
@@ -157,7 +137,7 @@ def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDe
             by=by,
         )
         change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
-        _move(
+        WORKFLOW.move(
             change,
             transition,
             by=by,
@@ -170,10 +150,10 @@ def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDe
 
 def refuse_change(change, *, by, comment="") -> PostChangeRequest:
     with transaction.atomic():
-        _lock(change)
-        transition = _check(change, "refuse")
+        WORKFLOW.lock(change)
+        transition = WORKFLOW.check(change, "refuse")
         change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
-        _move(
+        WORKFLOW.move(
             change,
             transition,
             by=by,

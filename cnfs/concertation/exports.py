@@ -1,11 +1,9 @@
 """CSV and XLSX exports of an application list (the rows the filters select, whole, not one page)."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
+
+from cnfs.core.exports import csv_response, dated_filename, xlsx_response
 
 COLUMNS = [
     ("Numéro", lambda a: a.pk),
@@ -58,28 +56,12 @@ def rows(applications):
         yield [_safe(getter(application)) for _, getter in COLUMNS]
 
 
-def filename(stem: str, ext: str) -> str:
-    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{ext}"
+filename = dated_filename
 
 
 def as_csv(applications, stem="candidatures") -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename(stem, "csv")}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerows(rows(applications))
-    return response
+    return csv_response(rows(applications), filename(stem, "csv"))
 
 
 def as_xlsx(applications, stem="candidatures") -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Candidatures")
-    for row in rows(applications):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename(stem, "xlsx")}"'
-    return response
+    return xlsx_response(rows(applications), filename(stem, "xlsx"), sheet="Candidatures")

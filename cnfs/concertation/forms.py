@@ -102,7 +102,9 @@ class IdentityForm(DsfrModelForm):
         return application
 
 
-class ContactForm(DsfrModelForm):
+class ContactFieldsForm(DsfrModelForm):
+    """The structure's contact, every field required: also edited from "Ma structure" once activated."""
+
     class Meta:
         model = StructureApplication
         fields = [
@@ -115,8 +117,15 @@ class ContactForm(DsfrModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.fields:
-            self.fields[name].required = True
+        for field in self.fields.values():
+            field.required = True
+
+
+class ContactForm(ContactFieldsForm):
+    """Step 2 of the application: the contact, whose address is confirmed before the application is sent."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields[
             "contact_email"
         ].help_text = "Un lien de confirmation y sera envoyé avant la transmission."

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
+from cnfs.core.models import TransitionLog
 from cnfs.structures.models import StructureType
 
 
@@ -291,27 +292,19 @@ class StructureApplication(models.Model):
         return self.decisions.aggregate(total=Coalesce(Sum("posts"), 0))["total"]
 
 
-class ApplicationTransition(models.Model):
+class ApplicationTransition(TransitionLog):
     """One row per status change of an application: who, when, from, to, why."""
+
+    subject_field = "application"
 
     application = models.ForeignKey(
         StructureApplication, on_delete=models.CASCADE, related_name="transitions"
     )
-    name = models.CharField("transition", max_length=40)
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "changement de statut"
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
 class OpinionValue(models.TextChoices):

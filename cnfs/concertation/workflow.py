@@ -5,13 +5,12 @@ row, checks the transition is allowed from the current status and its guard, wri
 the journal in one transaction. An illegal transition raises `TransitionError`.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cnfs.journal.services import record
+from cnfs.core.workflow import Transition, TransitionError, Workflow
 
 from . import conf, notify
 from .models import (
@@ -25,26 +24,14 @@ from .models import (
     Wave,
 )
 
+__all__ = ["Transition", "TransitionError"]
+
 S = ApplicationStatus
-
-
-class TransitionError(Exception):
-    """The transition is not allowed from the current status, or its guard refuses it (message in French)."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
-    label: str
-
 
 PENDING = frozenset({S.SUBMITTED, S.OPINION_GIVEN, S.FURTHER_EXAMINATION})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
+WORKFLOW = Workflow(
+    [
         Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, "Transmettre au préfet"),
         Transition(
             "give_opinion", frozenset({S.SUBMITTED, S.FURTHER_EXAMINATION}), S.OPINION_GIVEN, "Avis du préfet"
@@ -61,62 +48,26 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("abandon", frozenset({S.DRAFT}) | PENDING, S.ABANDONED, "Abandon"),
         Transition("cancel", frozenset({S.DRAFT}) | PENDING, S.CANCELLED, "Annulation par la structure"),
         Transition("mark_duplicate", PENDING, S.DUPLICATE, "Doublon"),
-    ]
-}
-
-
-def allowed_transitions(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources]
-
-
-def can(application: StructureApplication, name: str) -> bool:
-    return application.status in TRANSITIONS[name].sources
-
-
-def _lock(application: StructureApplication) -> StructureApplication:
-    """Re-read the row under a lock: the status checked is the one in the database, not a stale copy."""
-    application.refresh_from_db(from_queryset=StructureApplication.objects.select_for_update())
-    return application
-
-
-def _check(application: StructureApplication, name: str) -> Transition:
-    transition = TRANSITIONS[name]
-    if application.status not in transition.sources:
-        raise TransitionError(
-            f"Action « {transition.label} » impossible : la candidature est au statut "
-            f"« {ApplicationStatus(application.status).label} »."
-        )
-    return transition
-
-
-def _move(
-    application, transition: Transition, *, by, reason: str = "", details: dict | None = None, fields=()
-):
-    before = application.status
-    application.status = transition.target
-    application.save(update_fields=["status", "updated_at", *fields])
-    ApplicationTransition.objects.create(
-        application=application,
-        name=transition.name,
-        from_status=before,
-        to_status=transition.target,
-        by=by,
-        reason=reason,
-    )
-    record(
-        f"application.{transition.name}",
-        application,
-        by=by,
-        before={"status": before},
-        after={"status": transition.target, **(details or {})},
-    )
+    ],
+    refused=lambda application, transition: (
+        f"Action « {transition.label} » impossible : la candidature est au statut "
+        f"« {ApplicationStatus(application.status).label} »."
+    ),
+    journal_prefix="application",
+    log_model=ApplicationTransition,
+    log_field="application",
+    save_fields=("updated_at",),
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
+allowed_transitions = WORKFLOW.allowed
+can = WORKFLOW.can
 
 
 def submit(application: StructureApplication, *, by=None) -> StructureApplication:
     """The contact has confirmed their email: the application goes to the préfet, in the wave open today."""
     with transaction.atomic():
-        _lock(application)
-        transition = _check(application, "submit")
+        WORKFLOW.lock(application)
+        transition = WORKFLOW.check(application, "submit")
         missing = missing_answers(application)
         if missing:
             raise TransitionError("Candidature incomplète : " + ", ".join(missing) + ".")
@@ -130,7 +81,7 @@ def submit(application: StructureApplication, *, by=None) -> StructureApplicatio
         application.wave = Wave.open_on(timezone.localdate(now))
         try:
             with transaction.atomic():
-                _move(
+                WORKFLOW.move(
                     application,
                     transition,
                     by=by,
@@ -181,8 +132,8 @@ def give_opinion(
     application, *, by, value: str, comment: str, suggested_posts=None, policy_notes: str = ""
 ) -> PrefectOpinion:
     with transaction.atomic():
-        _lock(application)
-        transition = _check(application, "give_opinion")
+        WORKFLOW.lock(application)
+        transition = WORKFLOW.check(application, "give_opinion")
         if PrefectOpinion.objects.filter(application=application).exists():
             raise TransitionError("Le préfet a déjà donné son avis sur cette candidature.")
         comment = (comment or "").strip()
@@ -196,7 +147,7 @@ def give_opinion(
             policy_notes=policy_notes,
             by=by,
         )
-        _move(
+        WORKFLOW.move(
             application,
             transition,
             by=by,
@@ -219,8 +170,8 @@ def decide(
 ) -> CommitteeDecision:
     """A selection committee decision. A positive decision activates the structure at once (see `activate`)."""
     with transaction.atomic():
-        _lock(application)
-        transition = _check(application, OUTCOME_TRANSITION[outcome])
+        WORKFLOW.lock(application)
+        transition = WORKFLOW.check(application, OUTCOME_TRANSITION[outcome])
         posts = int(posts or 0) if outcome == DecisionOutcome.POSITIVE else 0
         maximum = conf.max_posts_per_decision()
         if outcome == DecisionOutcome.POSITIVE and not 1 <= posts <= maximum:
@@ -239,7 +190,7 @@ def decide(
                 )
         except IntegrityError as error:
             raise TransitionError("Cette candidature a déjà fait l'objet d'une décision.") from error
-        _move(
+        WORKFLOW.move(
             application,
             transition,
             by=by,
@@ -286,8 +237,8 @@ def activate(application, *, by):
     from cnfs.structures.models import Structure
 
     with transaction.atomic():
-        _lock(application)
-        transition = _check(application, "activate")
+        WORKFLOW.lock(application)
+        transition = WORKFLOW.check(application, "activate")
         if not application.decisions.filter(outcome=DecisionOutcome.POSITIVE).exists():
             raise TransitionError("Aucune décision positive : la structure ne peut pas être activée.")
         structure = application.structure or Structure.objects.filter(siret=application.siret).first()
@@ -301,7 +252,9 @@ def activate(application, *, by):
                 departement=application.departement,
             )
         application.structure = structure
-        _move(application, transition, by=by, details={"structure": structure.pk}, fields=("structure",))
+        WORKFLOW.move(
+            application, transition, by=by, details={"structure": structure.pk}, fields=("structure",)
+        )
         invite(
             email=application.contact_email,
             by=by,
@@ -317,8 +270,8 @@ def activate(application, *, by):
 def _simple(name):
     def apply(application, *, by, reason: str = "", **extra):
         with transaction.atomic():
-            _lock(application)
-            transition = _check(application, name)
+            WORKFLOW.lock(application)
+            transition = WORKFLOW.check(application, name)
             fields = []
             details = {}
             if name == "mark_duplicate":
@@ -328,7 +281,7 @@ def _simple(name):
                 application.duplicate_of = original
                 fields.append("duplicate_of")
                 details["duplicate_of"] = original.pk
-            _move(application, transition, by=by, reason=reason, details=details, fields=fields)
+            WORKFLOW.move(application, transition, by=by, reason=reason, details=details, fields=fields)
         return application
 
     apply.__name__ = name

@@ -1,10 +1,11 @@
 """Exports of the structure's candidate list (CSV, XLSX) and the interview guide with its grid (DOCX)."""
 
-import csv
 import io
+from itertools import chain
 
 from django.http import HttpResponse
-from django.utils import timezone
+
+from cnfs.core import exports
 
 from .models import MatchStatus
 
@@ -46,38 +47,23 @@ def rows(candidates):
         ]
 
 
-def _filename(ext):
-    return f"candidatures-{timezone.localdate():%Y-%m-%d}.{ext}"
+def _csv_value(value):
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
 
 
 def csv_response(candidates) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(COLUMNS)
-    for row in rows(candidates):
-        writer.writerow(
-            [value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value for value in row]
-        )
-    return response
+    return exports.csv_response(
+        chain([COLUMNS], ([_csv_value(value) for value in row] for row in rows(candidates))),
+        exports.dated_filename("candidatures", "csv"),
+    )
 
 
 def xlsx_response(candidates) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Candidatures")
-    sheet.append(COLUMNS)
-    for row in rows(candidates):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return exports.xlsx_response(
+        chain([COLUMNS], rows(candidates)),
+        exports.dated_filename("candidatures", "xlsx"),
+        sheet="Candidatures",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
 
 
 INTERVIEW_GUIDE = [

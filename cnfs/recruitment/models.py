@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cnfs.core.models import TransitionLog
+
 
 class MatchStatus(models.TextChoices):
     NEW = "new", "Nouvelle"
@@ -71,25 +73,17 @@ class Match(models.Model):
         return f"{self.structure} ↔ {self.candidate} ({self.get_status_display()})"
 
 
-class MatchTransition(models.Model):
+class MatchTransition(TransitionLog):
     """One row per status change of a match: who, when, from, to, why."""
 
+    subject_field = "match"
+
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="transitions")
-    name = models.CharField("transition", max_length=40)
     from_status = models.CharField(max_length=24, choices=MatchStatus.choices)
     to_status = models.CharField(max_length=24, choices=MatchStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "changement de statut d'une mise en relation"
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.match_id}: {self.from_status} → {self.to_status}"
 
 
 class MatchInvitation(models.Model):

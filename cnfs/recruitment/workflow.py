@@ -5,8 +5,6 @@ writes the status, a MatchTransition row and a journal entry in one transaction.
 `TransitionError` with a French message the views show as is.
 """
 
-from dataclasses import dataclass
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from cnfs.accounts.roles import Role
 from cnfs.accounts.services import grant_role
 from cnfs.candidates.models import Candidate, UnavailableReason
 from cnfs.concertation.posts import posts_taken
+from cnfs.core.workflow import Transition, TransitionError, Workflow
 from cnfs.journal.services import record
 from cnfs.structures.models import Structure
 
@@ -22,24 +21,12 @@ from . import notify
 from .models import HOLDING_STATUSES, OPEN_STATUSES, Match, MatchStatus, MatchTransition
 from .structure_facts import facts_for
 
+__all__ = ["Transition", "TransitionError"]
+
 S = MatchStatus
 
-
-class TransitionError(Exception):
-    """The transition is not allowed from the current status, or its guard refuses it (message in French)."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
-    label: str
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in [
+WORKFLOW = Workflow(
+    [
         Transition("shortlist", frozenset({S.NEW, S.NOT_RETAINED}), S.SHORTLISTED, "Présélectionner"),
         Transition("not_retain", frozenset({S.NEW, S.SHORTLISTED}), S.NOT_RETAINED, "Ne pas retenir"),
         Transition("reset", frozenset({S.SHORTLISTED, S.NOT_RETAINED}), S.NEW, "Remettre en « nouvelle »"),
@@ -57,44 +44,23 @@ TRANSITIONS = {
             S.CLOSED,
             "Clore (candidat plus disponible)",
         ),
-    ]
-}
-
-
-def allowed_transitions(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources]
-
-
-def can(match: Match, name: str) -> bool:
-    return match.status in TRANSITIONS[name].sources
-
-
-def _check(match: Match, name: str) -> Transition:
-    transition = TRANSITIONS[name]
-    if match.status not in transition.sources:
-        raise TransitionError(
-            f"Action impossible : cette mise en relation est « {match.get_status_display().lower()} »."
-        )
-    return transition
+    ],
+    refused=lambda match, transition: (
+        f"Action impossible : cette mise en relation est « {match.get_status_display().lower()} »."
+    ),
+    journal_prefix="match",
+    log_model=MatchTransition,
+    log_field="match",
+    changed_at_field="status_changed_at",
+    reason_in_journal=True,
+)
+TRANSITIONS = WORKFLOW.transitions
+allowed_transitions = WORKFLOW.allowed
+can = WORKFLOW.can
 
 
 def _move(match: Match, name: str, *, by, reason: str = "") -> Match:
-    transition = _check(match, name)
-    before = match.status
-    match.status = transition.target
-    match.status_changed_at = timezone.now()
-    match.save(update_fields=["status", "status_changed_at"])
-    MatchTransition.objects.create(
-        match=match, name=name, from_status=before, to_status=match.status, by=by, reason=reason
-    )
-    record(
-        f"match.{name}",
-        match,
-        by=by,
-        before={"status": before},
-        after={"status": match.status, "reason": reason} if reason else {"status": match.status},
-    )
-    return match
+    return WORKFLOW.move(match, WORKFLOW.check(match, name), by=by, reason=reason)
 
 
 def _lock_match(match: Match) -> Match:
@@ -111,9 +77,7 @@ def open_match(structure, candidate, *, by=None, invited: bool = False) -> Match
         structure=structure, candidate=candidate, defaults={"invited": invited}
     )
     if created:
-        MatchTransition.objects.create(
-            match=match, name="open", from_status="", to_status=match.status, by=by
-        )
+        WORKFLOW.log(match, "open", from_status="", to_status=match.status, by=by)
         record("match.opened", match, by=by, after={"status": match.status, "invited": invited})
     return match
 
@@ -173,7 +137,7 @@ def request_hire(match: Match, *, by) -> Match:
             Structure.objects.select_for_update().get(pk=match.structure_id)
             Candidate.objects.select_for_update().get(pk=match.candidate_id)
             match = _lock_match(match)
-            _check(match, "request_hire")
+            WORKFLOW.check(match, "request_hire")
             reason = hire_refusal_reason(match)
             if reason:
                 raise TransitionError(reason)

@@ -4,27 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cnfs.concertation.models import StructureApplication
+from cnfs.concertation.forms import ContactFieldsForm
 from cnfs.core.forms import DsfrForm, DsfrModelForm
 
 from .models import EMPLOI_TERRITORIAL_DOMAIN, JobPosting
 
 
-class ContactDetailsForm(DsfrModelForm):
-    class Meta:
-        model = StructureApplication
-        fields = [
-            "contact_first_name",
-            "contact_last_name",
-            "contact_job_title",
-            "contact_email",
-            "contact_phone",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = True
+class ContactDetailsForm(ContactFieldsForm):
+    """The contact of the structure's application, edited from "Ma structure"."""
 
 
 class InviteMemberForm(DsfrForm):
