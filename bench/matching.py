@@ -12,6 +12,7 @@ no other condition), their ratio, and the whole "Candidatures" page render (firs
 """
 
 import argparse
+import logging
 import os
 import random
 import statistics
@@ -196,10 +197,15 @@ def raw_box_query(facts):
     params = [facts.territory]
     for km in DISTANCE_CLASSES:
         min_lat, max_lat, min_lon, max_lon = bounding_box(facts.latitude, facts.longitude, km)
-        clauses.append(
-            "(max_distance = %s AND territory = %s AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s)"
-        )
-        params += [km, facts.territory, min_lat, max_lat, min_lon, max_lon]
+        if min_lon <= -180 and max_lon >= 180:
+            longitude, box = "", []
+        elif min_lon < -180 or max_lon > 180:  # across the antimeridian, as in the matching query
+            longitude = " AND (longitude >= %s OR longitude <= %s)"
+            box = [min_lon + 360, max_lon] if min_lon < -180 else [min_lon, max_lon - 360]
+        else:
+            longitude, box = " AND longitude BETWEEN %s AND %s", [min_lon, max_lon]
+        clauses.append(f"(max_distance = %s AND territory = %s AND latitude BETWEEN %s AND %s{longitude})")
+        params += [km, facts.territory, min_lat, max_lat, *box]
     sql = "SELECT id FROM candidates_candidate WHERE " + " OR ".join(clauses)
 
     def run():
@@ -271,13 +277,15 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--explain", action="store_true", help="affiche le plan de la requête de matching")
-    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    # Run as `python -m bench matching`, this module is imported and sys.argv holds the benchmark names.
+    args = parser.parse_args(argv if argv is not None else (sys.argv[1:] if __name__ == "__main__" else []))
     rng = random.Random(args.seed)
     global EXPLAIN
     EXPLAIN = args.explain
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("postgresql"):
         database.setdefault("TEST", {})["NAME"] = f"{database['NAME']}_bench_matching"
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one login per sampled structure
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     print(f"== {connection.vendor} ==")

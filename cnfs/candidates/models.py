@@ -131,6 +131,23 @@ class Candidate(models.Model):
             models.Index(
                 fields=["max_distance", "territory", "latitude", "longitude"], name="candidate_matching"
             ),
+            # The same for the visible candidates only, with every column the matching query reads: SQLite answers
+            # it from this index alone (covering; the partial-index condition columns must be in it for that), and
+            # PostgreSQL scans only visible candidates.
+            models.Index(
+                fields=[
+                    "max_distance",
+                    "territory",
+                    "latitude",
+                    "longitude",
+                    "available_from",
+                    "is_available",
+                    "email_confirmed",
+                    "erased_at",
+                ],
+                name="candidate_matching_visible",
+                condition=Q(erased_at__isnull=True, is_available=True, email_confirmed=True),
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cnfs.candidates.models import Candidate
 
-from .matching import exact_distance_condition, held_elsewhere, live_condition
+from .matching import held_elsewhere, live_condition
 from .models import MatchStatus
 
 TABS = [
@@ -53,7 +53,7 @@ def structure_candidates(facts):
     from cnfs.territories.geo import annotate_distance
 
     queryset = annotate_distance(queryset, facts.latitude, facts.longitude)
-    queryset = queryset.filter((exact_distance_condition() & Q(held_elsewhere=False)) | Q(pk__in=linked))
+    queryset = queryset.filter(Q(held_elsewhere=False) | Q(pk__in=linked))
     return queryset.annotate(
         match_status=Coalesce(F("own_match__status"), Value(MatchStatus.NEW.value)),
         match_pk=F("own_match__pk"),

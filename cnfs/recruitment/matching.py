@@ -4,41 +4,103 @@ A candidate matches a structure when they are visible (email confirmed, availabl
 structure, live in the same territory (metropolitan France, or the same overseas territory), are available on the
 structure's availability day, and their own maximum distance covers the structure.
 
-The query has one branch per distance class: "max_distance = k AND inside the k-km bounding box", each served by the
-(max_distance, territory, latitude, longitude) index, plus the "whole France" branch; then the exact great-circle
-distance filters the box corners out. Every row is annotated with `distance_km`.
+The query has one branch per distance class: "max_distance = k AND inside the k-km bounding box AND haversine value ≤
+the class threshold", each served by the (max_distance, territory, latitude, longitude) indexes, plus the "whole
+France" branch. The great-circle distance itself is computed once per returned row, as the `distance_km` annotation.
 """
 
-from django.db.models import Exists, F, OuterRef, Q
+import functools
+import math
+
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, Distance
-from cnfs.territories.geo import annotate_distance, bounding_box
+from cnfs.territories.geo import EARTH_RADIUS_KM, annotate_distance, bounding_box
 
 from .models import HOLDING_STATUSES, Match
 
+RADIANS_PER_DEGREE = math.pi / 180  # exactly what math.radians() and SQL RADIANS() multiply by
 
-def box_condition(lat: float, lon: float, km: float) -> Q:
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, km)
-    condition = Q(latitude__gte=min_lat, latitude__lte=max_lat)
-    if min_lon <= -180 and max_lon >= 180:
-        return condition
-    if min_lon < -180:  # the box crosses the antimeridian (Wallis-et-Futuna, Polynésie)
-        return condition & (Q(longitude__gte=min_lon + 360) | Q(longitude__lte=max_lon))
-    if max_lon > 180:
-        return condition & (Q(longitude__gte=min_lon) | Q(longitude__lte=max_lon - 360))
-    return condition & Q(longitude__gte=min_lon, longitude__lte=max_lon)
+
+@functools.cache
+def haversine_threshold(km: float) -> float:
+    """The largest haversine value `a` whose distance 2R·asin(√a) is still ≤ `km` (same float arithmetic as
+    `distance_km`), so that `a ≤ threshold` is the exact distance test without asin/sqrt per row."""
+
+    def distance(a):
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+    a = math.sin(km / (2 * EARTH_RADIUS_KM)) ** 2
+    while distance(a) > km:
+        a = math.nextafter(a, 0.0)
+    while distance(math.nextafter(a, 1.0)) <= km:
+        a = math.nextafter(a, 1.0)
+    return a
+
+
+class DistanceClasses(RawSQL):
+    """The matching WHERE clause of one structure, rendered directly as SQL: one branch per distance class,
+    "max_distance = k AND territory AND inside the k-km box AND haversine ≤ threshold(k)", each served by the
+    (max_distance, territory, latitude, longitude) indexes, plus the "whole territory" branch.
+
+    The exact test compares the haversine value `a` (3 cosines, no asin/sqrt/CASE) with a threshold precomputed per
+    class, instead of computing the full distance once more in WHERE; degrees are turned into radians by the same
+    multiplication as RADIANS() and math.radians(), and the structure's side is computed once in Python."""
+
+    # A RawSQL (rendered by `as_sql` below): Django then puts it in WHERE as is, rather than as "(…) = 1" on
+    # SQLite, which would hide the OR branches from SQLite's multi-index OR optimisation.
+
+    def __init__(self, lat: float, lon: float, territory: str):
+        super().__init__("", (), output_field=BooleanField())
+        # Rounded to 1e-9° (0.1 mm), like `distance_expression`: subnormal inputs make PostgreSQL raise "underflow".
+        self.lat, self.lon, self.territory = round(float(lat), 9), round(float(lon), 9), territory
+        self.columns = [F("max_distance"), F("territory"), F("latitude"), F("longitude")]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        (distance, params), (territory, _), (lat, _), (lon, _) = (compiler.compile(c) for c in self.columns)
+        assert not params
+        phi1, lambda1 = math.radians(self.lat), math.radians(self.lon)
+        haversine = f"((1.0 - COS(({lat} * %s) - %s)) / 2.0 + ((%s * COS({lat} * %s)) * (1.0 - COS(({lon} * %s) - %s))) / 2.0)"
+        haversine_params = [
+            RADIANS_PER_DEGREE,
+            phi1,
+            math.cos(phi1),
+            RADIANS_PER_DEGREE,
+            RADIANS_PER_DEGREE,
+            lambda1,
+        ]
+        branches = [f"({distance} = %s AND {territory} = %s)"]
+        sql_params = [Distance.FRANCE.value, self.territory]
+        for km in DISTANCE_CLASSES:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(self.lat, self.lon, km)
+            box = f"{lat} >= %s AND {lat} <= %s"
+            box_params = [min_lat, max_lat]
+            if min_lon <= -180 and max_lon >= 180:
+                pass
+            elif min_lon < -180:  # the box crosses the antimeridian (Wallis-et-Futuna, Polynésie)
+                box += f" AND ({lon} >= %s OR {lon} <= %s)"
+                box_params += [min_lon + 360, max_lon]
+            elif max_lon > 180:
+                box += f" AND ({lon} >= %s OR {lon} <= %s)"
+                box_params += [min_lon, max_lon - 360]
+            else:
+                box += f" AND {lon} >= %s AND {lon} <= %s"
+                box_params += [min_lon, max_lon]
+            branches.append(f"({distance} = %s AND {territory} = %s AND {box} AND {haversine} <= %s)")
+            sql_params += [km, self.territory, *box_params, *haversine_params, haversine_threshold(km)]
+        return "(" + " OR ".join(branches) + ")", sql_params
 
 
 def distance_classes_condition(lat: float, lon: float, territory: str) -> Q:
-    """One indexed branch per distance class, plus the whole territory for "toute la France"."""
-    condition = Q(max_distance=Distance.FRANCE, territory=territory)
-    for km in DISTANCE_CLASSES:
-        condition |= Q(max_distance=km, territory=territory) & box_condition(lat, lon, km)
-    return condition
-
-
-def exact_distance_condition() -> Q:
-    return Q(max_distance=Distance.FRANCE) | Q(distance_km__lte=F("max_distance"))
+    """Candidates of the territory whose own maximum distance covers (lat, lon), exactly."""
+    return Q(DistanceClasses(lat, lon, territory))
 
 
 def held_elsewhere(structure) -> Exists:
@@ -50,7 +112,7 @@ def held_elsewhere(structure) -> Exists:
 
 
 def live_condition(facts) -> Q:
-    """Everything but the exact distance test (which needs the `distance_km` annotation)."""
+    """Everything but "not held by another structure"."""
     return (
         distance_classes_condition(facts.latitude, facts.longitude, facts.territory)
         & Q(erased_at__isnull=True, is_available=True, email_confirmed=True)
@@ -63,8 +125,8 @@ def matching_candidates(facts, queryset=None):
     if not (facts.activated and facts.located):
         return Candidate.objects.none()
     queryset = queryset if queryset is not None else Candidate.objects.all()
-    queryset = annotate_distance(queryset.filter(live_condition(facts)), facts.latitude, facts.longitude)
-    return queryset.filter(exact_distance_condition()).exclude(held_elsewhere(facts.structure)).order_by()
+    queryset = queryset.filter(live_condition(facts)).exclude(held_elsewhere(facts.structure))
+    return annotate_distance(queryset, facts.latitude, facts.longitude).order_by()
 
 
 def candidate_matches(candidate, facts) -> bool:
