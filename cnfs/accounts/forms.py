@@ -8,7 +8,7 @@ from django.contrib.auth.forms import (
 )
 from django.urls import reverse
 
-from cnfs.core.forms import DsfrForm, DsfrFormMixin, DsfrModelForm
+from cnfs.core.forms import DsfrForm, DsfrFormMixin, DsfrModelForm, PhoneField
 from cnfs.notifications.services import absolute_url, send_email
 from cnfs.territories.models import Departement, Region
 from cnfs.training.models import TrainingProvider
@@ -70,12 +70,7 @@ class InvitationAccountForm(PasswordFieldsMixin, DsfrForm):
     last_name = forms.CharField(
         label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
-    phone = forms.CharField(
-        label="Téléphone",
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    phone = PhoneField(required=False)
 
     def __init__(self, *args, email="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,10 +95,11 @@ class InvitationAccountForm(PasswordFieldsMixin, DsfrForm):
 
 
 class ProfileForm(DsfrModelForm):
+    phone = PhoneField(required=False)
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone"]
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
 
 class CnfsPasswordResetForm(DsfrFormMixin, PasswordResetForm):

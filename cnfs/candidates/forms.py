@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from cnfs.accounts.forms import PasswordFieldsMixin
 from cnfs.accounts.models import User
-from cnfs.core.forms import DsfrForm, DsfrModelForm
+from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
 from cnfs.territories.forms import CommuneField
 
 from . import cv
@@ -122,13 +122,7 @@ class RegistrationForm(PasswordFieldsMixin, CandidateProfileForm):
         help_text="Format attendu : nom@domaine.fr",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.RegexField(
-        label="Téléphone",
-        regex=r"^\+?[0-9 .\-]{10,20}$",
-        max_length=20,
-        error_messages={"invalid": "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    phone = PhoneField()
     cv = CvField(required=False)
 
     def __init__(self, *args, **kwargs):

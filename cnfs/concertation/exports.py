@@ -41,19 +41,12 @@ def _opinion(application):
         return None
 
 
-def _safe(value):
-    """No formula injection when the file is opened in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def rows(applications):
     yield [label for label, _ in COLUMNS]
     for application in (
         applications.iterator(chunk_size=500) if hasattr(applications, "iterator") else applications
     ):
-        yield [_safe(getter(application)) for _, getter in COLUMNS]
+        yield [getter(application) for _, getter in COLUMNS]
 
 
 filename = dated_filename

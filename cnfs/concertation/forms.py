@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from stdnum.fr import siret as siret_number
 
-from cnfs.core.forms import DsfrForm, DsfrModelForm
+from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
 from cnfs.structures.models import StructureType
 from cnfs.territories.forms import CommuneField
 from cnfs.territories.models import Commune, Departement, Region
@@ -105,6 +105,8 @@ class IdentityForm(DsfrModelForm):
 class ContactFieldsForm(DsfrModelForm):
     """The structure's contact, every field required: also edited from "Ma structure" once activated."""
 
+    contact_phone = PhoneField()
+
     class Meta:
         model = StructureApplication
         fields = [
@@ -129,12 +131,6 @@ class ContactForm(ContactFieldsForm):
         self.fields[
             "contact_email"
         ].help_text = "Un lien de confirmation y sera envoyé avant la transmission."
-
-    def clean_contact_phone(self):
-        value = re.sub(r"[\s.\-]", "", self.cleaned_data["contact_phone"])
-        if not re.fullmatch(r"(\+33|0)[1-9]\d{8}|\+\d{8,15}", value):
-            raise ValidationError("Saisissez un numéro de téléphone valide, par exemple 04 70 00 00 00.")
-        return value
 
 
 ADVISORS_CHOICES = [("", "Pas encore décidé")] + [(str(n), str(n)) for n in range(1, 31)]

@@ -1,4 +1,7 @@
-"""The file responses every export builds: CSV that Excel opens as is, and XLSX. Rows include the header."""
+"""The file responses every export builds: CSV that Excel opens as is, and XLSX. Rows include the header.
+
+Every text cell goes through `safe_cell`: a value typed by a user that starts like a formula is exported as text,
+so opening the file in a spreadsheet never runs it."""
 
 import csv
 import io
@@ -9,6 +12,20 @@ from django.utils import timezone
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows):
+    for row in rows:
+        yield [safe_cell(value) for value in row]
+
+
 def dated_filename(stem: str, ext: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{ext}"
 
@@ -17,7 +34,7 @@ def csv_response(rows, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    csv.writer(response, delimiter=";").writerows(rows)
+    csv.writer(response, delimiter=";").writerows(_safe_rows(rows))
     return response
 
 
@@ -26,7 +43,7 @@ def xlsx_response(rows, filename: str, *, sheet: str) -> HttpResponse:
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
-    for row in rows:
+    for row in _safe_rows(rows):
         worksheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

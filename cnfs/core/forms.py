@@ -1,5 +1,7 @@
 """DSFR form rendering: every field is drawn by one template that ties its label, hint and errors to the input."""
 
+import re
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -44,3 +46,27 @@ class DsfrForm(DsfrFormMixin, forms.Form):
 
 class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
     pass
+
+
+class PhoneField(forms.CharField):
+    """A French or international phone number, stored without spaces, dots or dashes ("0470000000")."""
+
+    default_error_messages = {
+        "invalid": "Saisissez un numéro de téléphone valide, par exemple 04 70 00 00 00 ou +33 4 70 00 00 00."
+    }
+    PATTERN = re.compile(r"(\+33|0)[1-9]\d{8}|\+\d{8,15}")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Téléphone")
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = re.sub(r"[\s.\-()]", "", super().to_python(value))
+        return value
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.PATTERN.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
