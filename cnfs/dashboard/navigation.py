@@ -23,7 +23,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "concertation:list",
             description="Décisions du comité de sélection, vagues et objectif national.",
         ),
-        NavItem("Recrutements", "recruitment:hire_requests", description="Validation des recrutements et ruptures de contrat."),
+        NavItem(
+            "Recrutements",
+            "recruitment:hire_requests",
+            description="Validation des recrutements et ruptures de contrat.",
+        ),
         NavItem(
             "Invitations",
             "accounts:invitations",
@@ -92,8 +96,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.CANDIDATE: [
         HOME,
-        NavItem("Mon profil de candidat", "candidates:space", description="Disponibilité, mobilité, CV et résultats Pix."),
-        NavItem("Structures intéressées", "candidates:structures", description="Les structures qui ont retenu votre candidature."),
+        NavItem(
+            "Mon profil de candidat",
+            "candidates:space",
+            description="Disponibilité, mobilité, CV et résultats Pix.",
+        ),
+        NavItem(
+            "Structures intéressées",
+            "candidates:structures",
+            description="Les structures qui ont retenu votre candidature.",
+        ),
     ],
 }
 
