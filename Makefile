@@ -38,6 +38,7 @@ seed: territories
 	$(MANAGE) seed_demo
 
 run: seed
+	@$(MANAGE) schedule_tasks
 	@$(MANAGE) demo_accounts --url http://$(HOST):$(PORT)/
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker & \

@@ -21,8 +21,3 @@ def recruitment_months() -> int:
 
 def anct_mailbox() -> str:
     return _get("CNFS_ANCT_MAILBOX", "conseiller-numerique@anct.gouv.fr")
-
-
-def digest_schedule() -> str:
-    """Cron expression of the préfecture digest (run by `manage.py send_prefecture_digest` from cron)."""
-    return _get("CNFS_PREFECTURE_DIGEST_SCHEDULE", "0 7 * * *")

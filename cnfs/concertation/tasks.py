@@ -1,5 +1,5 @@
-"""Scheduled work of the concertation. The préfecture digest runs daily (settings.CNFS_PREFECTURE_DIGEST_SCHEDULE,
-"0 7 * * *" by default) through `manage.py send_prefecture_digest`, which enqueues this task."""
+"""Scheduled work of the concertation. The préfecture digest runs every day at the time set in
+settings.CNFS_DAILY_TASKS (07:00), through cnfs.core.scheduling; `manage.py send_prefecture_digest` sends it now."""
 
 from datetime import datetime, time, timedelta
 

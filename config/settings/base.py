@@ -170,6 +170,11 @@ PRIVATE_ROOT = Path(env.PRIVATE_ROOT) if env.PRIVATE_ROOT else VAR_DIR / "privat
 # Background tasks (django.tasks + django-tasks-db); emails are always sent from a task.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Daily tasks: name → (task, local time). Scheduled by `manage.py schedule_tasks`, see cnfs/core/scheduling.py.
+CNFS_DAILY_TASKS = {
+    "prefecture_digest": ("cnfs.concertation.tasks.send_prefecture_digest", "07:00"),
+}
+
 # Emails (Django 6.1 mailers); always sent from a task, see cnfs.notifications.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL

@@ -1,13 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from cnfs.concertation import conf
 from cnfs.concertation.tasks import send_prefecture_digest
 
 
 class Command(BaseCommand):
     help = (
-        "Envoie aux préfectures le récapitulatif quotidien des nouvelles candidatures "
-        f"(à lancer par cron selon CNFS_PREFECTURE_DIGEST_SCHEDULE, « {conf.digest_schedule()} » par défaut)."
+        "Envoie tout de suite aux préfectures le récapitulatif des nouvelles candidatures. L'envoi quotidien est "
+        "programmé par `schedule_tasks` (réglage CNFS_DAILY_TASKS)."
     )
 
     def add_arguments(self, parser):
