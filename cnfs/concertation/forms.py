@@ -345,6 +345,20 @@ class BatchDecisionForm(DecisionForm):
         self.fields["applications"].error_messages["required"] = "Cochez au moins une candidature."
 
 
+class AbandonForm(DsfrForm):
+    reason = forms.CharField(
+        label="Motif",
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Entre 10 et 1 000 caractères, par exemple : la structure ne répond plus depuis trois mois.",
+        error_messages={
+            "min_length": "Le motif doit faire au moins 10 caractères.",
+            "max_length": "Le motif ne doit pas dépasser 1 000 caractères.",
+        },
+    )
+
+
 class DuplicateForm(DsfrForm):
     original = forms.IntegerField(
         label="Numéro de la candidature d'origine", min_value=1, help_text="Le numéro affiché dans la liste."

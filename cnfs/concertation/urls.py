@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/avis/", review.give_opinion, name="opinion"),
     path("<int:pk>/decision/", review.decide, name="decide"),
     path("<int:pk>/doublon/", review.mark_duplicate, name="duplicate"),
+    path("<int:pk>/abandon/", review.abandon, name="abandon"),
     path("decision-groupee/", review.decide_batch, name="decide_batch"),
     path("vagues/", waves.wave_list, name="waves"),
     path("postes/", changes.change_list, name="changes"),

@@ -199,6 +199,33 @@ def test_batch_decision_for_a_committee_session(client):
     assert applications[2].status == ApplicationStatus.SUBMITTED
 
 
+def test_anct_files_an_abandoned_application_with_a_reason(client, role_matrix, allier_application):
+    from cnfs.journal.models import JournalEntry
+
+    url = reverse("concertation:abandon", args=[allier_application.pk])
+    role_matrix.check(url, {Role.ANCT})
+    client.force_login(UserFactory(role=Role.ANCT))
+    assert (
+        "Classer comme abandonnée"
+        in client.get(reverse("concertation:detail", args=[allier_application.pk])).content.decode()
+    )
+    short = client.post(url, {"reason": "Silence"})
+    assert short.status_code == 400
+    assert "au moins 10 caractères" in short.content.decode()
+    assert "Silence" in short.content.decode()
+    allier_application.refresh_from_db()
+    assert allier_application.status == ApplicationStatus.SUBMITTED
+    client.post(url, {"reason": "La structure ne répond plus depuis trois mois."})
+    allier_application.refresh_from_db()
+    assert allier_application.status == ApplicationStatus.ABANDONED
+    entry = JournalEntry.objects.get(action="application.abandon")
+    assert entry.before["status"] == ApplicationStatus.SUBMITTED
+    assert entry.after["status"] == ApplicationStatus.ABANDONED
+    again = client.post(url, {"reason": "La structure ne répond plus depuis trois mois."})
+    assert again.status_code == 400
+    assert "impossible" in again.content.decode()
+
+
 def test_mark_duplicate(client, allier_application):
     copy = StructureApplicationFactory(submitted=True)
     client.force_login(UserFactory(role=Role.ANCT))

@@ -12,7 +12,14 @@ from cnfs.accounts.roles import Role
 from cnfs.journal.models import JournalEntry
 
 from .. import exports, workflow
-from ..forms import ApplicationFilterForm, BatchDecisionForm, DecisionForm, DuplicateForm, OpinionForm
+from ..forms import (
+    AbandonForm,
+    ApplicationFilterForm,
+    BatchDecisionForm,
+    DecisionForm,
+    DuplicateForm,
+    OpinionForm,
+)
 from ..models import PostChangeRequest, StructureApplication
 
 PAGE_SIZE = 50
@@ -90,6 +97,7 @@ def application_detail(request, pk):
         and opinion is None,
         "can_decide": role == Role.ANCT and workflow.can(application, "accept"),
         "can_mark_duplicate": role == Role.ANCT and workflow.can(application, "mark_duplicate"),
+        "can_abandon": role == Role.ANCT and workflow.can(application, "abandon"),
     }
     if context["can_give_opinion"]:
         context["opinion_form"] = OpinionForm()
@@ -171,6 +179,32 @@ def decide_batch(request):
         messages.error(request, "Aucune décision enregistrée. " + " ".join(errors))
     query = request.POST.get("query", "")
     return redirect(reverse("concertation:list") + (f"?{query}" if query else ""))
+
+
+@role_required(Role.ANCT)
+def abandon(request, pk):
+    """ANCT files an application the structure no longer follows up: it leaves every active list."""
+    application = _get(request, pk)
+    form = AbandonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.abandon(application, by=request.user, reason=form.cleaned_data["reason"])
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "La candidature est classée comme abandonnée.")
+            return redirect("concertation:detail", pk=application.pk)
+    return render(
+        request,
+        "concertation/form_page.html",
+        {
+            "title": f"Classer comme abandonnée — {application.display_name}",
+            "application": application,
+            "form": form,
+            "submit_label": "Classer comme abandonnée",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @role_required(Role.ANCT)
