@@ -131,4 +131,18 @@ def seed() -> dict:
     from cnfs.recruitment.demo import seed as seed_recruitment
 
     seed_recruitment(anct=users[Role.ANCT], candidate_user=users[Role.CANDIDATE])
-    return {"users": len(users), "structures": len(structures)}
+    return summary()
+
+
+def summary() -> dict:
+    from cnfs.candidates.models import Candidate
+    from cnfs.concertation.models import StructureApplication
+    from cnfs.recruitment.models import Match
+
+    return {
+        "comptes": User.objects.count(),
+        "candidatures de structures": StructureApplication.objects.count(),
+        "structures": Structure.objects.count(),
+        "candidats": Candidate.objects.count(),
+        "mises en relation": Match.objects.count(),
+    }

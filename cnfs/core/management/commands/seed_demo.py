@@ -10,9 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not Departement.objects.filter(pk="03").exists():
             raise CommandError("Importez d'abord les territoires : manage.py import_territories --source …")
-        result = demo.seed()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Données de démonstration prêtes : {result['users']} comptes, {result['structures']} structures."
-            )
-        )
+        counts = demo.seed()
+        details = ", ".join(f"{number} {label}" for label, number in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes : {details}."))
