@@ -16,11 +16,9 @@ from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, Distance
-from cnfs.territories.geo import EARTH_RADIUS_KM, annotate_distance, bounding_box
+from cnfs.territories.geo import EARTH_RADIUS_KM, RADIANS_PER_DEGREE, annotate_distance, bounding_box
 
 from .models import HOLDING_STATUSES, Match
-
-RADIANS_PER_DEGREE = math.pi / 180  # exactly what math.radians() and SQL RADIANS() multiply by
 
 
 @functools.cache
