@@ -2,7 +2,7 @@
 application is keyed by its SIRET)."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -105,13 +105,28 @@ def seed(*, anct, prefect, moulins=None) -> dict:
         _application(n, siret, kind, status, commune, first if n % 3 == 0 else second, anct, prefect, rng)
         created += 1
     if moulins is not None:
-        _moulins(moulins, first, anct, prefect)
+        _moulins(moulins, second, anct, prefect)
     return {"applications": created}
 
 
-def _application(n, siret, kind, status, commune, wave, anct, prefect, rng, structure=None):
+def _submission_time(wave, status, rng):
+    """A submission inside the wave's window, early enough for the opinion (+10 days) and the committee (+20 days)
+    that its status implies to be in the past."""
     now = timezone.now()
-    submitted_at = now - timedelta(days=rng.randint(2, 140))
+    opens = timezone.make_aware(datetime.combine(wave.opens_on, time(9)))
+    closes = timezone.make_aware(datetime.combine(wave.closes_on, time(18)))
+    reviewed = status in (S.OPINION_GIVEN, S.FURTHER_EXAMINATION, S.REFUSED, S.ACTIVATED)
+    latest = min(closes, now - timedelta(days=25 if reviewed else 1))
+    span = max((latest - opens).total_seconds(), 0)
+    return opens + timedelta(seconds=rng.uniform(0, span))
+
+
+def _application(
+    n, siret, kind, status, commune, wave, anct, prefect, rng, structure=None, submitted_at=None
+):
+    submitted_at = submitted_at or _submission_time(wave, status, rng)
+    opinion_at = submitted_at + timedelta(days=10)
+    committee_at = submitted_at + timedelta(days=20)
     application = StructureApplication.objects.create(
         status=S.DRAFT if status == S.DRAFT else S.SUBMITTED,
         last_step=5 if status != S.DRAFT else 2,
@@ -146,9 +161,14 @@ def _application(n, siret, kind, status, commune, wave, anct, prefect, rng, stru
     application.place_communes.add(commune)
     if status == S.DRAFT:
         return application
-    ApplicationTransition.objects.create(
-        application=application, name="submit", from_status=S.DRAFT, to_status=S.SUBMITTED, at=submitted_at
-    )
+
+    def moved(name, before, after, by, at):
+        ApplicationTransition.objects.create(
+            application=application, name=name, from_status=before, to_status=after, by=by, at=at
+        )
+
+    moved("submit", S.DRAFT, S.SUBMITTED, None, submitted_at)
+    current = S.SUBMITTED
     if status in (S.OPINION_GIVEN, S.FURTHER_EXAMINATION, S.REFUSED, S.ACTIVATED):
         PrefectOpinion.objects.create(
             application=application,
@@ -156,8 +176,10 @@ def _application(n, siret, kind, status, commune, wave, anct, prefect, rng, stru
             comment="Projet cohérent avec les besoins du territoire et les lieux existants.",
             suggested_posts=2,
             by=prefect,
-            created_at=submitted_at + timedelta(days=10),
+            created_at=opinion_at,
         )
+        moved("give_opinion", current, S.OPINION_GIVEN, prefect, opinion_at)
+        current = S.OPINION_GIVEN
     outcome = {
         S.FURTHER_EXAMINATION: DecisionOutcome.FURTHER_EXAMINATION,
         S.REFUSED: DecisionOutcome.NEGATIVE,
@@ -168,35 +190,47 @@ def _application(n, siret, kind, status, commune, wave, anct, prefect, rng, stru
             application=application,
             outcome=outcome,
             posts=2 if outcome == DecisionOutcome.POSITIVE else 0,
-            committee_date=(submitted_at + timedelta(days=20)).date(),
+            committee_date=timezone.localtime(committee_at).date(),
             by=anct,
         )
-    if status == S.ACTIVATED and application.structure is None:
-        application.structure = Structure.objects.filter(siret=siret).first() or Structure.objects.create(
-            name=application.name,
-            siret=siret,
-            type=kind,
-            commune=application.commune,
-            departement_id=application.departement_id,
+        name, target = {
+            DecisionOutcome.FURTHER_EXAMINATION: ("ask_further_examination", S.FURTHER_EXAMINATION),
+            DecisionOutcome.NEGATIVE: ("refuse", S.REFUSED),
+            DecisionOutcome.POSITIVE: ("accept", S.ACCEPTED),
+        }[outcome]
+        moved(name, current, target, anct, committee_at)
+        current = target
+    if status == S.ACTIVATED:
+        if application.structure is None:
+            application.structure = Structure.objects.filter(siret=siret).first() or Structure.objects.create(
+                name=application.name,
+                siret=siret,
+                type=kind,
+                commune=application.commune,
+                departement_id=application.departement_id,
+            )
+        moved("activate", current, S.ACTIVATED, anct, committee_at)
+        current = S.ACTIVATED
+    elif current != status:  # cancelled by the structure, abandoned or duplicate by ANCT
+        name = {S.CANCELLED: "cancel", S.ABANDONED: "abandon", S.DUPLICATE: "mark_duplicate"}[status]
+        moved(
+            name, current, status, None if status == S.CANCELLED else anct, submitted_at + timedelta(days=5)
         )
     application.status = status
     application.save()
-    ApplicationTransition.objects.create(
-        application=application, name="demo", from_status=S.SUBMITTED, to_status=status, by=anct
-    )
     return application
 
 
 def _moulins(structure, wave, anct, prefect):
-    """The demo structure account's own application: activated with 2 posts, committee 20 days ago."""
+    """The demo structure account's own application: submitted 40 days ago, opinion 30 days ago, activated with 2
+    posts by the committee 20 days ago (so about 40 days remain to recruit)."""
     if StructureApplication.objects.filter(structure=structure).exists() or structure.commune is None:
         return
     application = _application(
         999, structure.siret, structure.type, S.ACTIVATED, structure.commune, wave, anct, prefect,
-        random.Random(3), structure=structure,
+        random.Random(3), structure=structure, submitted_at=timezone.now() - timedelta(days=40),
     )  # fmt: skip
     application.name = structure.name
     application.contact_email = "structure@demo.conseiller-numerique.fr"
     application.contact_first_name, application.contact_last_name = "Nathalie", "Petit"
     application.save()
-    application.decisions.update(committee_date=timezone.localdate() - timedelta(days=20))

@@ -33,6 +33,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "accounts:invitations",
             "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
         ),
+        NavItem(
+            "Résultats Pix",
+            "candidates:import_pix",
+            description="Importer l'export des résultats Pix des candidats.",
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
     ],
     Role.PREFECTURE: [

@@ -1,0 +1,38 @@
+"""Every page of every role's navigation, and the first detail page each list links to, is axe-core clean."""
+
+import pytest
+from django.urls import reverse
+
+from cnfs.core.demo import DEMO_ACCOUNTS
+from cnfs.dashboard.navigation import navigation_for
+from e2e.conftest import assert_accessible
+from e2e.test_invitation import login
+
+pytestmark = pytest.mark.e2e
+
+EXTRA_PAGES = {
+    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes"],
+    "prefecture": ["concertation:changes"],
+    "structure": ["structures:job_posting", "recruitment:invite"],
+    "candidate": ["candidates:edit_profile", "candidates:withdraw", "candidates:delete_account"],
+}
+DETAIL_LINKS = {
+    "concertation:list": "table a[href^='/candidatures/']",
+    "recruitment:candidate_list": "table a[href^='/recrutement/candidatures/']",
+}
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=[a.role.value for a in DEMO_ACCOUNTS])
+def test_every_page_of_the_role_is_accessible(page, demo_data, account):
+    login(page, account.email)
+    names = [item.url_name for item in navigation_for(account.role) if item.url_name]
+    names += EXTRA_PAGES.get(account.role.value, []) + ["accounts:profile", "accounts:password_change"]
+    for name in names:
+        response = page.goto(reverse(name))
+        assert response.status == 200, f"{name} → {response.status}"
+        assert_accessible(page, f"{account.role.value}-{name.replace(':', '-')}")
+        selector = DETAIL_LINKS.get(name)
+        if selector and page.locator(selector).count():
+            page.locator(selector).first.click()
+            assert_accessible(page, f"{account.role.value}-{name.replace(':', '-')}-detail")
+    assert page.console_errors == []
