@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, Distance
-from cnfs.territories.geo import EARTH_RADIUS_KM, RADIANS_PER_DEGREE, annotate_distance, bounding_box
+from cnfs.territories.geo import EARTH_RADIUS_KM, annotate_distance, bounding_box, haversine_sql
 
 from .models import HOLDING_STATUSES, Match
 
@@ -64,16 +64,7 @@ class DistanceClasses(RawSQL):
     def as_sql(self, compiler, connection):
         (distance, params), (territory, _), (lat, _), (lon, _) = (compiler.compile(c) for c in self.columns)
         assert not params
-        phi1, lambda1 = math.radians(self.lat), math.radians(self.lon)
-        haversine = f"((1.0 - COS(({lat} * %s) - %s)) / 2.0 + ((%s * COS({lat} * %s)) * (1.0 - COS(({lon} * %s) - %s))) / 2.0)"
-        haversine_params = [
-            RADIANS_PER_DEGREE,
-            phi1,
-            math.cos(phi1),
-            RADIANS_PER_DEGREE,
-            RADIANS_PER_DEGREE,
-            lambda1,
-        ]
+        haversine, haversine_params = haversine_sql(lat, lon, self.lat, self.lon)
         branches = [f"({distance} = %s AND {territory} = %s)"]
         sql_params = [Distance.FRANCE.value, self.territory]
         for km in DISTANCE_CLASSES:
