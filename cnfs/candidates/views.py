@@ -72,10 +72,8 @@ def _interested(candidate):
     )
 
 
-@role_required(Role.CANDIDATE)
-def space(request):
-    candidate = current_candidate(request)
-    interested = _interested(candidate).select_related("structure")
+def _render_space(request, candidate, *, cv_form=None, available_form=None, status=200):
+    """The candidate space; a form sent from it and refused comes back bound, its errors next to its fields."""
     return render(
         request,
         "candidates/space.html",
@@ -83,12 +81,18 @@ def space(request):
             "title": "Mon profil de candidat",
             "candidate": candidate,
             "pix_result": getattr(candidate, "pix", None),
-            "cv_form": CvForm(),
+            "cv_form": cv_form or CvForm(),
             "pix_form": PixSharingForm(initial={"shared": candidate.pix_shared}),
-            "available_form": AvailableAgainForm(),
-            "interested": interested,
+            "available_form": available_form or AvailableAgainForm(),
+            "interested": _interested(candidate).select_related("structure"),
         },
+        status=status,
     )
+
+
+@role_required(Role.CANDIDATE)
+def space(request):
+    return _render_space(request, current_candidate(request))
 
 
 @role_required(Role.CANDIDATE)
@@ -122,20 +126,7 @@ def upload_cv(request):
         services.replace_cv(candidate, form.cleaned_data["cv"], by=request.user)
         messages.success(request, "Votre CV est enregistré.")
         return redirect("candidates:space")
-    return render(
-        request,
-        "candidates/space.html",
-        {
-            "title": "Mon profil de candidat",
-            "candidate": candidate,
-            "pix_result": getattr(candidate, "pix", None),
-            "cv_form": form,
-            "pix_form": PixSharingForm(initial={"shared": candidate.pix_shared}),
-            "available_form": AvailableAgainForm(),
-            "interested": [],
-        },
-        status=400,
-    )
+    return _render_space(request, candidate, cv_form=form, status=400)
 
 
 @require_POST
@@ -202,7 +193,7 @@ def available_again(request):
                 request, "Vous êtes de nouveau disponible : les structures voient votre candidature."
             )
     else:
-        messages.error(request, " ".join(form.errors.get("available_from", [])))
+        return _render_space(request, candidate, available_form=form, status=400)
     return redirect("candidates:space")
 
 

@@ -221,3 +221,13 @@ def test_a_candidate_role_without_profile_gets_404(client):
     user = UserFactory(role=Role.CANDIDATE)
     client.force_login(user)
     assert client.get(reverse("candidates:space")).status_code == 404
+
+
+def test_available_again_with_a_past_date_shows_the_error_next_to_the_field(logged, candidate):
+    logged.post(reverse("candidates:withdraw"), {"reason": "found_job"})
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = logged.post(reverse("candidates:available_again"), {"available_from": past})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_available_from-error"' in html
+    assert f'value="{past}"' in html
