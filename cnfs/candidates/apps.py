@@ -5,6 +5,3 @@ class CandidatesConfig(AppConfig):
     name = "cnfs.candidates"
     label = "candidates"
     verbose_name = "Candidats"
-
-    def ready(self):
-        from . import signals  # noqa: F401

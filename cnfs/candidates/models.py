@@ -66,7 +66,8 @@ class Candidate(models.Model):
     commune = models.ForeignKey(
         "territories.Commune", on_delete=models.PROTECT, related_name="+", verbose_name="commune de résidence"
     )
-    # The home position (the commune's centre) and territory, kept on the row so that matching is one indexed query.
+    # The home position (the commune's centre) and territory, copied on the row so that matching is one indexed query;
+    # database triggers keep them equal to the commune's (candidates migration 0004).
     latitude = models.FloatField()
     longitude = models.FloatField()
     territory = models.CharField(max_length=5, default=METRO)
@@ -85,7 +86,8 @@ class Candidate(models.Model):
     cv_name = models.CharField("CV (nom du fichier stocké)", max_length=100, blank=True, editable=False)
     cv_uploaded_at = models.DateTimeField("CV déposé le", null=True, blank=True)
     pix_shared = models.BooleanField("résultats Pix partagés avec les structures", default=False)
-    # Mirror of user.email_confirmed_at, kept in sync by a receiver (signals.py), so that matching needs no join.
+    # Copy of user.email_confirmed_at, so that matching needs no join; kept right by database triggers whatever path
+    # changes the account (candidates migration 0004), checked by `manage.py check_consistency`.
     email_confirmed = models.BooleanField("adresse confirmée", default=False, editable=False)
     is_available = models.BooleanField("disponible", default=True)
     unavailable_reason = models.CharField(

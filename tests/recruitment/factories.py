@@ -1,5 +1,7 @@
 """Factories of candidates and matches (issue 4), and an activated structure with its posts."""
 
+import itertools
+
 import factory
 from django.utils import timezone
 
@@ -33,6 +35,26 @@ class CandidateFactory(factory.django.DjangoModelFactory):
         unconfirmed = factory.Trait(
             user=factory.SubFactory(UserFactory, role=Role.CANDIDATE, email_confirmed_at=None)
         )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """`latitude`/`longitude` place the candidate in a commune at that position (a candidate's position is its
+        commune's, kept so by the database); `territory` is its département's, so it is not given either."""
+        kwargs.pop("territory", None)
+        lat, lon = kwargs.pop("latitude", None), kwargs.pop("longitude", None)
+        commune = kwargs["commune"]
+        if lat is not None and (commune.latitude, commune.longitude) != (lat, lon):
+            kwargs["commune"] = CommuneFactory(
+                insee_code=f"X{next(_COMMUNE_CODES):04d}",
+                name=f"Commune à {lat:.4f}, {lon:.4f}",
+                departement=commune.departement,
+                latitude=lat,
+                longitude=lon,
+            )
+        return super()._create(model_class, *args, **kwargs)
+
+
+_COMMUNE_CODES = itertools.count()
 
 
 class PixResultFactory(factory.django.DjangoModelFactory):
