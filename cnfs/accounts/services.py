@@ -55,9 +55,9 @@ def invite(*, email: str, by: User | None, first_name: str = "", last_name: str 
         context={
             "invitation": invitation,
             "inviter": by,
-            "url": absolute_url(reverse("accounts:invitation", args=[token])),
             "valid_days": settings.INVITATION_VALIDITY.days,
         },
+        links={"url": absolute_url(reverse("accounts:invitation", args=[token]))},
     )
     return invitation
 
@@ -140,9 +140,9 @@ def send_email_confirmation(user: User, *, reason: str = "account") -> None:
         template="accounts/emails/confirm_email",
         context={
             "user": user,
-            "url": absolute_url(reverse("accounts:confirm_email", args=[token])),
             "valid_days": settings.EMAIL_CONFIRMATION_VALIDITY.days,
         },
+        links={"url": absolute_url(reverse("accounts:confirm_email", args=[token]))},
     )
 
 
