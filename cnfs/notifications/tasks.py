@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
+from django.db.models import F, Q
 from django.tasks import task, task_backends
 from django.utils import timezone
 
@@ -153,13 +153,15 @@ def recover_stuck_tasks(now=None) -> int:
 
 def sweep_emails(now=None) -> dict:
     """The periodic sweep (CNFS_PERIODIC_TASKS["email_sweep"]): recovers dead workers' tasks and claims, then sends
-    every email due. Emails younger than CNFS_EMAIL_SWEEP_GRACE are left to their own task."""
+    every email due. Emails never tried and younger than CNFS_EMAIL_SWEEP_GRACE are left to their own task."""
     now = now or timezone.now()
     report = {"tasks_recovered": recover_stuck_tasks(now), "released": release_stale_claims(now)}
     grace = getattr(settings, "CNFS_EMAIL_SWEEP_GRACE", timedelta(minutes=2))
-    due = OutgoingEmail.objects.filter(
-        status=EmailStatus.PENDING, next_attempt_at__lte=now, created_at__lte=now - grace
-    ).values_list("pk", flat=True)
+    due = (
+        OutgoingEmail.objects.filter(status=EmailStatus.PENDING, next_attempt_at__lte=now)
+        .filter(Q(attempts__gt=0) | Q(created_at__lte=now - grace))
+        .values_list("pk", flat=True)
+    )
     outcomes = [deliver(pk) for pk in list(due.order_by("next_attempt_at")[:500])]
     report.update({outcome: outcomes.count(outcome) for outcome in set(outcomes)})
     return report

@@ -13,7 +13,9 @@ from tests.factories import StructureFactory, UserFactory
 def test_record_writes_who_what_when_and_before_after():
     user = UserFactory(role=Role.ANCT)
     structure = StructureFactory()
-    entry = record("structure.moved", structure, by=user, before={"status": "draft"}, after={"status": "active"})
+    entry = record(
+        "structure.moved", structure, by=user, before={"status": "draft"}, after={"status": "active"}
+    )
     entry.refresh_from_db()
     assert entry.actor_id == user.pk
     assert entry.object_type == "structures.structure"
