@@ -17,17 +17,19 @@ URL = reverse("notifications:delivery_issues")
 
 
 def failed_email(django_capture_on_commit_callbacks, key="evt"):
-    """An email that failed its three tries on a down SMTP server."""
-    with override_settings(MAILERS=DOWN, CNFS_EMAIL_MAX_ATTEMPTS=1):
-        with django_capture_on_commit_callbacks(execute=True):
-            email = send_email(
-                event_key=key,
-                to="lea@exemple.fr",
-                subject="Confirmez votre adresse électronique",
-                template="accounts/emails/confirm_email",
-                context={"user": UserFactory.build(), "valid_days": 7},
-                links={"url": "http://testserver/compte/confirmer/abc/"},
-            )
+    """An email that failed all its tries (one here) on a down SMTP server."""
+    with (
+        override_settings(MAILERS=DOWN, CNFS_EMAIL_MAX_ATTEMPTS=1),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = send_email(
+            event_key=key,
+            to="lea@exemple.fr",
+            subject="Confirmez votre adresse électronique",
+            template="accounts/emails/confirm_email",
+            context={"user": UserFactory.build(), "valid_days": 7},
+            links={"url": "http://testserver/compte/confirmer/abc/"},
+        )
     email.refresh_from_db()
     assert email.status == EmailStatus.FAILED
     return email
