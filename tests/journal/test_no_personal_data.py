@@ -31,6 +31,7 @@ def test_application_opinion_decision_activation_invitation_leave_no_personal_va
     CommuneFactory()
     agent = UserFactory(role=Role.PREFECTURE, first_name="Paul", last_name="Préfectoral", phone="0470112233")
     anct = UserFactory(role=Role.ANCT, first_name="Anne", last_name="Nationale")
+
     def sent(function, *args):
         """Runs one request, then what it queued after commit (the emails)."""
         with django_capture_on_commit_callbacks(execute=True):
@@ -44,7 +45,9 @@ def test_application_opinion_decision_activation_invitation_leave_no_personal_va
     sent(follow, client, mailoutbox, "/candidatures/confirmer/")
     client.force_login(agent)
     opinion = {"value": "favourable", "comment": OPINION, "suggested_posts": "2"}
-    assert sent(client.post, reverse("concertation:opinion", args=[application.pk]), opinion).status_code == 302
+    assert (
+        sent(client.post, reverse("concertation:opinion", args=[application.pk]), opinion).status_code == 302
+    )
     client.force_login(anct)
     decision = {
         "outcome": "positive",
@@ -52,7 +55,9 @@ def test_application_opinion_decision_activation_invitation_leave_no_personal_va
         "committee_date": timezone.localdate().isoformat(),
         "comment": DECISION,
     }
-    assert sent(client.post, reverse("concertation:decide", args=[application.pk]), decision).status_code == 302
+    assert (
+        sent(client.post, reverse("concertation:decide", args=[application.pk]), decision).status_code == 302
+    )
     client.logout()
     account = {
         "first_name": CONTACT["contact_first_name"],
