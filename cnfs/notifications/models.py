@@ -1,5 +1,7 @@
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
@@ -26,10 +28,13 @@ class OutgoingEmailQuerySet(models.QuerySet):
         return self.filter(to__iexact=(address or "").strip())
 
     def needing_attention(self):
-        """What ANCT follows: emails that failed for good, are waiting for a retry, or are stuck sending."""
+        """What ANCT follows: emails that failed for good, wait for a retry after an error, or whose sending was
+        interrupted (claimed longer ago than CNFS_EMAIL_SENDING_TIMEOUT)."""
+        stale = timezone.now() - getattr(settings, "CNFS_EMAIL_SENDING_TIMEOUT", timedelta(minutes=15))
         return self.filter(
             models.Q(status=EmailStatus.FAILED)
-            | models.Q(status__in=[EmailStatus.PENDING, EmailStatus.SENDING], attempts__gt=0)
+            | models.Q(status=EmailStatus.PENDING, attempts__gt=0)
+            | models.Q(status=EmailStatus.SENDING, claimed_at__lt=stale)
         )
 
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import F, Q
 from django.tasks import task, task_backends
 from django.utils import timezone
@@ -106,8 +107,6 @@ def retry(email: OutgoingEmail) -> bool:
         pk=email.pk, status__in=[EmailStatus.FAILED, EmailStatus.PENDING]
     ).update(status=EmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now())
     if updated:
-        from django.db import transaction
-
         transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
     return bool(updated)
 

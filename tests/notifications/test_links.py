@@ -107,3 +107,21 @@ def test_the_seal_survives_a_key_rotation(settings):
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "the-new-key"
     assert sealing.unseal(sealed) == {"url": "x"}
+
+
+def test_the_migration_strips_the_links_stored_in_clear_before_it():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cnfs.notifications.migrations.0002_delivery_retries_and_sealed_links")
+    old = OutgoingEmail.objects.create(
+        event_key="old",
+        to="lea@exemple.fr",
+        body_text="Lien : http://x.fr/compte/invitation/SECRET1/ et http://x.fr/candidats/mon-profil/",
+        body_html='<a href="http://x.fr/compte/mot-de-passe/nouveau/MQ/SECRET2/">ici</a>',
+    )
+    migration.strip_secret_links(apps, None)
+    old.refresh_from_db()
+    assert "SECRET" not in old.body_text + old.body_html
+    assert "http://x.fr/candidats/mon-profil/" in old.body_text  # links without a token stay
