@@ -114,7 +114,9 @@ def test_the_migration_strips_the_links_stored_in_clear_before_it():
 
     from django.apps import apps
 
-    migration = importlib.import_module("cnfs.notifications.migrations.0002_delivery_retries_and_sealed_links")
+    migration = importlib.import_module(
+        "cnfs.notifications.migrations.0002_delivery_retries_and_sealed_links"
+    )
     old = OutgoingEmail.objects.create(
         event_key="old",
         to="lea@exemple.fr",
