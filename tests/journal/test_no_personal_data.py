@@ -12,7 +12,7 @@ from cnfs.concertation.models import ApplicationStatus, StructureApplication
 from cnfs.journal.models import JournalEntry
 from tests.concertation.test_apply import COMMITMENTS, CONTACT, MOTIVATION, identity, project
 from tests.factories import CommuneFactory, UserFactory
-from tests.privacy import found_in, journal_dump, phone_forms
+from tests.privacy import emails_dump, found_in, journal_dump, phone_forms
 
 pytestmark = pytest.mark.django_db
 OPINION = "Projet cohérent, porté par Marie Lefèvre que je connais bien."
@@ -98,6 +98,14 @@ def test_application_opinion_decision_activation_invitation_leave_no_personal_va
         anct.last_name,
     ]
     assert found_in(journal_dump(), [v for v in personal if v != "DGS"]) == []
+    # The stored emails kept none of the token-bearing links that were sent (confirmation, invitation).
+    links = [
+        re.search(r"http://testserver/(?:candidatures/confirmer|compte/invitation)/\S+", m.body)
+        for m in mailoutbox
+    ]
+    tokens = [link.group(0).rstrip("/").rsplit("/", 1)[1] for link in links if link]
+    assert len(tokens) == 2
+    assert found_in(emails_dump(), tokens) == []
     # The entries still say which fields changed.
     entry = JournalEntry.objects.get(action="account.profile_updated")
     assert set(entry.after) == {"first_name", "last_name", "phone"}
