@@ -28,13 +28,14 @@ class OutgoingEmailQuerySet(models.QuerySet):
         return self.filter(to__iexact=(address or "").strip())
 
     def needing_attention(self):
-        """What ANCT follows: emails that failed for good, wait for a retry after an error, or whose sending was
-        interrupted (claimed longer ago than CNFS_EMAIL_SENDING_TIMEOUT)."""
-        stale = timezone.now() - getattr(settings, "CNFS_EMAIL_SENDING_TIMEOUT", timedelta(minutes=15))
+        """What ANCT follows: emails that failed for good, wait for a retry after an error, or are late (never tried,
+        or claimed, longer ago than CNFS_EMAIL_SENDING_TIMEOUT: a worker or the sweep is not running)."""
+        late = timezone.now() - getattr(settings, "CNFS_EMAIL_SENDING_TIMEOUT", timedelta(minutes=15))
         return self.filter(
             models.Q(status=EmailStatus.FAILED)
             | models.Q(status=EmailStatus.PENDING, attempts__gt=0)
-            | models.Q(status=EmailStatus.SENDING, claimed_at__lt=stale)
+            | models.Q(status=EmailStatus.PENDING, created_at__lt=late)
+            | models.Q(status=EmailStatus.SENDING, claimed_at__lt=late)
         )
 
 

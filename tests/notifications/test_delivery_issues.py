@@ -82,3 +82,23 @@ def test_resend_is_post_only(client, django_capture_on_commit_callbacks):
     client.force_login(UserFactory(role=Role.ANCT))
     assert client.get(reverse("notifications:resend", args=[email.pk])).status_code == 405
     assert OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.FAILED
+
+
+def test_late_and_interrupted_emails_are_listed_but_not_those_in_flight(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cnfs.notifications import tasks
+
+    long_ago = timezone.now() - timedelta(minutes=20)
+    make = OutgoingEmail.objects.create
+    fresh = make(event_key="fresh", to="a@exemple.fr", subject="Tout frais")
+    late = make(event_key="late", to="b@exemple.fr", subject="Jamais parti")
+    OutgoingEmail.objects.filter(pk=late.pk).update(created_at=long_ago)
+    in_flight = make(event_key="flight", to="c@exemple.fr", subject="En vol")
+    tasks.claim(in_flight.pk)
+    interrupted = make(event_key="cut", to="d@exemple.fr", subject="Interrompu", status=EmailStatus.SENDING)
+    OutgoingEmail.objects.filter(pk=interrupted.pk).update(claimed_at=long_ago)
+    assert set(OutgoingEmail.objects.needing_attention()) == {late, interrupted}
+    assert fresh.pk and in_flight.pk
