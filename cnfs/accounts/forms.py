@@ -127,8 +127,8 @@ class CnfsPasswordResetForm(DsfrFormMixin, PasswordResetForm):
             to=to_email,
             subject="Réinitialisation de votre mot de passe",
             template="accounts/emails/password_reset",
-            context={
-                "user": user,
+            context={"user": user},
+            links={
                 "url": absolute_url(
                     reverse(
                         "accounts:password_reset_confirm",

@@ -45,7 +45,7 @@ def invite(*, email: str, by: User | None, first_name: str = "", last_name: str 
         "invitation.sent",
         invitation,
         by=by,
-        after={"email": invitation.email, "role": invitation.role, "scope": invitation.scope_key},
+        after={"role": invitation.role, "scope": invitation.scope_key},
     )
     send_email(
         event_key=f"invitation:{invitation.pk}",
@@ -55,9 +55,9 @@ def invite(*, email: str, by: User | None, first_name: str = "", last_name: str 
         context={
             "invitation": invitation,
             "inviter": by,
-            "url": absolute_url(reverse("accounts:invitation", args=[token])),
             "valid_days": settings.INVITATION_VALIDITY.days,
         },
+        links={"url": absolute_url(reverse("accounts:invitation", args=[token]))},
     )
     return invitation
 
@@ -110,7 +110,7 @@ def accept_invitation(
             user = User.objects.create_user(
                 invitation.email, password, email_confirmed_at=timezone.now(), **data
             )
-            record("account.created", user, by=user, after={"email": user.email, "via": "invitation"})
+            record("account.created", user, by=user, after={"via": "invitation"})
         elif user.email.lower() != invitation.email.lower():
             raise InvitationError("Cette invitation a été envoyée à une autre adresse électronique.")
         assignment = grant_role(user, by=invitation.invited_by, **scope_values(invitation))
@@ -140,9 +140,9 @@ def send_email_confirmation(user: User, *, reason: str = "account") -> None:
         template="accounts/emails/confirm_email",
         context={
             "user": user,
-            "url": absolute_url(reverse("accounts:confirm_email", args=[token])),
             "valid_days": settings.EMAIL_CONFIRMATION_VALIDITY.days,
         },
+        links={"url": absolute_url(reverse("accounts:confirm_email", args=[token]))},
     )
 
 

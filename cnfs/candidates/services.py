@@ -7,6 +7,7 @@ from cnfs.accounts.models import User
 from cnfs.accounts.roles import Role
 from cnfs.accounts.services import grant_role, send_email_confirmation
 from cnfs.journal.services import record
+from cnfs.notifications.services import purge_emails_to
 
 from . import cv
 from .models import Candidate, UnavailableReason
@@ -41,9 +42,7 @@ def register(*, account: dict, profile: dict, cv_upload=None) -> Candidate:
             data = dict(account)
             password = data.pop("password")
             user = User.objects.create_user(data.pop("email"), password, **data)
-            record(
-                "account.created", user, by=user, after={"email": user.email, "via": "candidate_registration"}
-            )
+            record("account.created", user, by=user, after={"via": "candidate_registration"})
             candidate = Candidate(user=user, **profile)
             candidate.locate()
             if stored_cv:
@@ -167,8 +166,8 @@ def make_available(candidate: Candidate, *, available_from, by) -> Candidate:
 
 
 def erase(candidate: Candidate, *, by) -> None:
-    """Right to erasure: personal data erased, matches closed, the account deleted. The candidate row stays,
-    anonymous (commune and dates), for the statistics; the journal keeps only ids."""
+    """Right to erasure: personal data erased, matches closed, the emails stored for them deleted, the account
+    deleted. The candidate row stays, anonymous (commune and dates), for the statistics; the journal keeps only ids."""
     from cnfs.recruitment.models import HOLDING_STATUSES, InterviewEvaluation
     from cnfs.recruitment.workflow import close_other_matches
 
@@ -200,6 +199,7 @@ def erase(candidate: Candidate, *, by) -> None:
         record("candidate.erased", candidate, by=by, after={"erased_at": candidate.erased_at})
         if user is not None:
             user_id = user.pk
+            purge_emails_to(user.email)  # the stored emails held their name, address and links
             user.delete()
             record("account.deleted", None, by=None, after={"user": user_id})
         transaction.on_commit(lambda: cv.delete(old_cv))

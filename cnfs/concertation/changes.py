@@ -85,7 +85,7 @@ def request_change(application, *, by, kind, posts, motive, comment="") -> PostC
             change,
             by=by,
             before=None,
-            after={"kind": kind, "posts": posts, "motive": motive, "status": change.status},
+            after={"kind": kind, "posts": posts, "has_motive": bool(motive), "status": change.status},
         )
     return change
 
@@ -111,7 +111,7 @@ def give_change_opinion(change, *, by, value, comment) -> PostChangeRequest:
             change,
             transition,
             by=by,
-            details={"opinion": value, "comment": comment},
+            details={"opinion": value, "has_comment": bool(comment)},
             fields=("opinion", "opinion_comment", "opinion_by", "opinion_at"),
         )
     return change
@@ -141,7 +141,7 @@ def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDe
             change,
             transition,
             by=by,
-            details={"decision": decision.pk, "posts": decision.posts, "comment": comment},
+            details={"decision": decision.pk, "posts": decision.posts, "has_comment": bool(comment)},
             fields=("decided_by", "decided_at", "decision_comment"),
         )
         notify.change_decided(change)
@@ -157,7 +157,7 @@ def refuse_change(change, *, by, comment="") -> PostChangeRequest:
             change,
             transition,
             by=by,
-            details={"comment": comment},
+            details={"has_comment": bool(comment)},
             fields=("decided_by", "decided_at", "decision_comment"),
         )
         notify.change_decided(change)

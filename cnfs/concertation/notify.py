@@ -16,7 +16,19 @@ TEMPLATE = "concertation/emails/message"
 CONFIRMATION_SALT = "cnfs.concertation.application-email"
 
 
-def _send(event_key, to, subject, *, greeting="Bonjour,", paragraphs=(), items=(), url="", url_label=""):
+def _send(
+    event_key,
+    to,
+    subject,
+    *,
+    greeting="Bonjour,",
+    paragraphs=(),
+    items=(),
+    url="",
+    url_label="",
+    secret_url=False,
+):
+    """`secret_url`: the link carries a token, sealed until the email is sent (see cnfs.notifications)."""
     return send_email(
         event_key=event_key,
         to=to,
@@ -26,9 +38,10 @@ def _send(event_key, to, subject, *, greeting="Bonjour,", paragraphs=(), items=(
             "greeting": greeting,
             "paragraphs": list(paragraphs),
             "items": list(items),
-            "url": url,
+            "url": "" if secret_url else url,
             "url_label": url_label,
         },
+        links={"url": url} if secret_url else None,
     )
 
 
@@ -94,6 +107,7 @@ def send_confirmation(application):
         ],
         url=url,
         url_label="Confirmer mon adresse et transmettre la candidature",
+        secret_url=True,
     )
 
 

@@ -152,7 +152,7 @@ def give_opinion(
             transition,
             by=by,
             reason=comment,
-            details={"opinion": value, "comment": comment, "suggested_posts": suggested_posts},
+            details={"opinion": value, "has_comment": bool(comment), "suggested_posts": suggested_posts},
         )
         notify.opinion_given(opinion)
     return opinion
@@ -200,7 +200,7 @@ def decide(
                 "outcome": outcome,
                 "posts": posts,
                 "committee_date": committee_date,
-                "comment": comment,
+                "has_comment": bool(comment),
             },
         )
         notify.decision_made(decision)

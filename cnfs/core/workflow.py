@@ -138,7 +138,7 @@ class Workflow:
     - `log_model` / `log_field`: the `TransitionLog` subclass and its foreign key to the object (no log when None);
     - `save_fields`: fields always saved with the status (e.g. an `auto_now` `updated_at`);
     - `changed_at_field`: a field set to now on every move (e.g. `status_changed_at`);
-    - `reason_in_journal`: a non-empty reason is also written in the journal's `after`.
+    - `reason_in_journal`: the journal's `after` says that a reason was given (`has_reason`), never its text.
     """
 
     def __init__(
@@ -322,7 +322,7 @@ class Workflow:
             )
         after = {"status": transition.target}
         if reason and self.reason_in_journal:
-            after["reason"] = reason
+            after["has_reason"] = True  # the reason is free text: in the transition log, not the journal
         record(
             f"{self.journal_prefix}.{transition.name}",
             obj,

@@ -38,6 +38,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "candidates:import_pix",
             description="Importer l'export des résultats Pix des candidats.",
         ),
+        NavItem(
+            "Courriels en échec",
+            "notifications:delivery_issues",
+            description="Courriels non envoyés : erreurs, nouveaux essais, renvoi.",
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
     ],
     Role.PREFECTURE: [

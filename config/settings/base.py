@@ -174,6 +174,19 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CNFS_DAILY_TASKS = {
     "prefecture_digest": ("cnfs.concertation.tasks.send_prefecture_digest", "07:00"),
 }
+# Periodic tasks: name → (callable, interval in minutes); same mechanism. The email sweep sends what a crash, a
+# killed worker or an SMTP outage left unsent, and recovers tasks left "running" by a dead worker.
+CNFS_PERIODIC_TASKS = {
+    "email_sweep": ("cnfs.notifications.tasks.sweep_emails", 5),
+}
+# Email delivery (cnfs/notifications/tasks.py): 3 tries, waiting 1 then 10 minutes; a claim older than 15 minutes
+# is a dead worker's; the sweep leaves emails younger than 2 minutes to their own task; a task running for more than
+# an hour is a dead worker's.
+CNFS_EMAIL_MAX_ATTEMPTS = 3
+CNFS_EMAIL_RETRY_DELAYS = (60, 600)
+CNFS_EMAIL_SENDING_TIMEOUT = timedelta(minutes=15)
+CNFS_EMAIL_SWEEP_GRACE = timedelta(minutes=2)
+CNFS_TASK_STUCK_AFTER = timedelta(hours=1)
 
 # Emails (Django 6.1 mailers); always sent from a task, see cnfs.notifications.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

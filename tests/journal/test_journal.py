@@ -13,12 +13,14 @@ from tests.factories import StructureFactory, UserFactory
 def test_record_writes_who_what_when_and_before_after():
     user = UserFactory(role=Role.ANCT)
     structure = StructureFactory()
-    entry = record("structure.renamed", structure, by=user, before={"name": "A"}, after={"name": "B"})
+    entry = record(
+        "structure.moved", structure, by=user, before={"status": "draft"}, after={"status": "active"}
+    )
     entry.refresh_from_db()
     assert entry.actor_id == user.pk
     assert entry.object_type == "structures.structure"
     assert entry.object_id == str(structure.pk)
-    assert (entry.before, entry.after) == ({"name": "A"}, {"name": "B"})
+    assert (entry.before, entry.after) == ({"status": "draft"}, {"status": "active"})
     assert entry.created_at is not None
     assert list(JournalEntry.objects.for_object(structure)) == [entry]
 
@@ -90,3 +92,46 @@ def test_the_journal_keeps_the_actor_id_when_the_account_is_erased():
     user.delete()
     entry = JournalEntry.objects.get(pk=entry.pk)
     assert entry.actor_id == user_id
+
+
+@pytest.mark.django_db
+def test_record_keeps_ids_codes_numbers_dates_and_only_the_names_of_personal_fields():
+    """Whatever a caller passes, personal and free-text values never reach the journal; their keys do."""
+    import datetime
+    from decimal import Decimal
+
+    user = UserFactory()
+    after = {
+        "status": "favourable",
+        "scope": "departement:03",
+        "posts": 2,
+        "ratio": Decimal("1.5"),
+        "on": datetime.date(2026, 11, 27),
+        "confirmed": True,
+        "user": user,
+        "email": "lea.marchand@exemple.fr",
+        "first_name": "ana",
+        "phone": "+33612345678",
+        "comment": "Très bon projet local.",
+        "reason": "Le candidat n'est plus disponible",
+        "contact": {"email": "x@exemple.fr", "posts": [1, 2]},
+        "codes": ["a b", "ok"],
+    }
+    entry = record("test.action", after=after)
+    entry.refresh_from_db()
+    assert entry.after == {
+        "status": "favourable",
+        "scope": "departement:03",
+        "posts": 2,
+        "ratio": "1.5",
+        "on": "2026-11-27",
+        "confirmed": True,
+        "user": user.pk,
+        "email": "[retiré]",
+        "first_name": "[retiré]",
+        "phone": "[retiré]",
+        "comment": "[retiré]",
+        "reason": "[retiré]",
+        "contact": {"email": "[retiré]", "posts": [1, 2]},
+        "codes": ["[retiré]", "ok"],
+    }
