@@ -138,6 +138,13 @@ AXES_CLIENT_IP_CALLABLE = "cnfs.journal.context.client_ip"
 # entry that many places from the right (what a client writes itself further left is ignored). 0: REMOTE_ADDR.
 CNFS_TRUSTED_PROXIES = env.TRUSTED_PROXIES if env.TRUSTED_PROXIES is not None else 0
 
+# Anonymous forms that send email (cnfs/accounts/ratelimit.py): at most so many sends per email address and per client
+# address, per form, in a window.
+CNFS_RATE_LIMITS = {
+    "address": (3, timedelta(hours=1)),
+    "client": (20, timedelta(hours=1)),
+}
+
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
