@@ -46,7 +46,7 @@ def invite(*, email: str, by: User | None, first_name: str = "", last_name: str 
         "invitation.sent",
         invitation,
         by=by,
-        after={"email": invitation.email, "role": invitation.role, "scope": invitation.scope_key},
+        after={"role": invitation.role, "scope": invitation.scope_key},
     )
     send_email(
         event_key=f"invitation:{invitation.pk}",
@@ -111,7 +111,7 @@ def accept_invitation(
             user = User.objects.create_user(
                 invitation.email, password, email_confirmed_at=timezone.now(), **data
             )
-            record("account.created", user, by=user, after={"email": user.email, "via": "invitation"})
+            record("account.created", user, by=user, after={"via": "invitation"})
         elif user.email.lower() != invitation.email.lower():
             raise InvitationError("Cette invitation a été envoyée à une autre adresse électronique.")
         assignment = grant_role(user, by=invitation.invited_by, **scope_values(invitation))

@@ -41,9 +41,7 @@ def register(*, account: dict, profile: dict, cv_upload=None) -> Candidate:
             data = dict(account)
             password = data.pop("password")
             user = User.objects.create_user(data.pop("email"), password, **data)
-            record(
-                "account.created", user, by=user, after={"email": user.email, "via": "candidate_registration"}
-            )
+            record("account.created", user, by=user, after={"via": "candidate_registration"})
             candidate = Candidate(user=user, **profile)
             candidate.locate()
             if stored_cv:

@@ -173,3 +173,14 @@ def test_production_settings_take_the_client_from_the_proxy_header_for_axes_and_
     assert direct.stdout.split() == ["0", "127.0.0.1", "127.0.0.1"]
     bad = run_prod_probe({"CNFS_TRUSTED_PROXIES": "un"})
     assert bad.returncode != 0 and "CNFS_TRUSTED_PROXIES doit être un nombre entier" in bad.stderr
+
+
+def test_account_journal_entries_hold_no_email(client, django_capture_on_commit_callbacks):
+    from cnfs.accounts import services
+
+    anct = UserFactory(role=Role.ANCT)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite(email="Nouvel.Agent@Exemple.fr", by=anct, role=Role.ANCT)
+    stored = " ".join(str(v) for v in JournalEntry.objects.values_list("before", "after")).lower()
+    assert JournalEntry.objects.filter(action="invitation.sent").exists()
+    assert "exemple.fr" not in stored
