@@ -70,6 +70,8 @@ def register(request):
                 )
             except IntegrityError:  # the same address registered at the same instant
                 existing = User.objects.filter(email__iexact=email).first()
+                if existing is None:
+                    raise
         if existing is not None:
             make_password(
                 form.cleaned_data["password"]

@@ -23,10 +23,14 @@ def current_request():
 
 
 def _address(value) -> str | None:
+    """The address in its canonical form (an IPv4 mapped in IPv6 as IPv4, no zone), or None if it is not one."""
     try:
-        return str(ipaddress.ip_address((value or "").strip()))
+        address = ipaddress.ip_address((value or "").strip().split("%", 1)[0])
     except ValueError:
         return None
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
 
 
 def client_ip(request) -> str | None:

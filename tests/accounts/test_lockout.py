@@ -89,6 +89,9 @@ def test_behind_the_proxy_a_lockout_is_per_client_not_for_everyone(client, setti
         (1, "127.0.0.1", "", "127.0.0.1"),  # direct connection, no header: the peer
         (1, "127.0.0.1", "pas une adresse", "127.0.0.1"),
         (1, "127.0.0.1", "2001:DB8::1", "2001:db8::1"),
+        (1, "127.0.0.1", "::ffff:203.0.113.5", "203.0.113.5"),
+        (1, "127.0.0.1", "fe80::1%eth0", "fe80::1"),
+        (1, "127.0.0.1", "203.0.113.5\x00", "127.0.0.1"),
         (2, "10.0.0.2", "6.6.6.6, 203.0.113.5, 10.0.0.1", "203.0.113.5"),
         (2, "10.0.0.2", "203.0.113.5", "10.0.0.2"),  # fewer entries than proxies: not through the chain
     ],
