@@ -73,9 +73,8 @@ def register(request):
                 if existing is None:
                     raise
         if existing is not None:
-            make_password(
-                form.cleaned_data["password"]
-            )  # the same work as a new account: no timing difference
+            # The same hashing work as a new account, so that the answer takes as long.
+            make_password(form.cleaned_data["password"])
             send_existing_account_notice(existing)
         return redirect("candidates:registered")
     return render(
