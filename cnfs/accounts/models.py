@@ -223,3 +223,20 @@ class Invitation(RoleScope):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class RateCounter(models.Model):
+    """How many times one key (a form and an address or a client, hashed) acted in one time window; see
+    cnfs/accounts/ratelimit.py. Rows are deleted once their window has passed."""
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "compteur de limitation"
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_counter_key_window")]
+
+    def __str__(self):
+        return f"{self.key[:8]}… {self.count}"

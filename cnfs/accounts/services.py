@@ -1,5 +1,6 @@
 """Account workflows: invitations, email confirmation, role switch. Each step writes the journal."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -169,3 +170,20 @@ def confirm_email(token: str) -> User | None:
             after={"email_confirmed_at": user.email_confirmed_at},
         )
     return user
+
+
+def send_existing_account_notice(user: User) -> None:
+    """Someone registered with the address of an existing account: the page they see is the one a new account gets
+    (it never says the address is taken); the owner of the address is told here how to log in instead."""
+    send_email(
+        event_key=f"existing-account:{user.pk}:{secrets.token_hex(8)}",
+        to=user.email,
+        subject="Vous avez déjà un compte",
+        template="accounts/emails/existing_account",
+        context={
+            "user": user,
+            "login_url": absolute_url(reverse("accounts:login")),
+            "reset_url": absolute_url(reverse("accounts:password_reset")),
+        },
+    )
+    record("account.registration_with_existing_email", user, by=None)

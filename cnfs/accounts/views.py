@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cnfs.journal.services import record
 
-from . import services
+from . import ratelimit, services
 from .context import SESSION_KEY
 from .forms import (
     CnfsPasswordChangeForm,
@@ -34,6 +34,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = CnfsPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Counted whether or not the address has an account: the refusal says nothing about it either.
+        if not ratelimit.allow("password_reset", self.request, address=form.cleaned_data["email"]):
+            form.add_error("email", ratelimit.message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -130,6 +137,8 @@ def confirm_email(request, token):
 def resend_confirmation(request):
     if request.user.email_confirmed:
         messages.info(request, "Votre adresse électronique est déjà confirmée.")
+    elif not ratelimit.allow("resend_confirmation", request, address=request.user.email):
+        messages.error(request, ratelimit.message())
     else:
         services.send_email_confirmation(request.user)
         messages.success(request, f"Un nouveau lien de confirmation a été envoyé à {request.user.email}.")

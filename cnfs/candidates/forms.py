@@ -1,7 +1,5 @@
 from django import forms
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from cnfs.accounts.forms import PasswordFieldsMixin
 from cnfs.accounts.models import User
@@ -132,18 +130,9 @@ class RegistrationForm(PasswordFieldsMixin, CandidateProfileForm):
         self.order_fields([*head, *[f for f in self.fields if f not in head]])
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                format_html(
-                    "Un compte existe déjà avec cette adresse (une personne, un compte). "
-                    '<a href="{}">Connectez-vous</a> ou <a href="{}">réinitialisez votre mot de passe</a>.',
-                    reverse("accounts:login"),
-                    reverse("accounts:password_reset"),
-                ),
-                code="duplicate",
-            )
-        return email
+        # An address that already has an account is not refused here: the form would tell anyone whether it does.
+        # The view answers the same page and mails the owner instead (cnfs/candidates/views.py register).
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

@@ -6,6 +6,7 @@ app_name = "candidates"
 
 urlpatterns = [
     path("inscription/", views.register, name="register"),
+    path("inscription/envoyee/", views.registered, name="registered"),
     path("mon-profil/", views.space, name="space"),
     path("mon-profil/modifier/", views.edit_profile, name="edit_profile"),
     path("mon-profil/cv/", views.upload_cv, name="upload_cv"),

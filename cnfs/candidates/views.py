@@ -1,12 +1,17 @@
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cnfs.accounts import ratelimit
+from cnfs.accounts.models import User
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
+from cnfs.accounts.services import send_existing_account_notice
 
 from . import pix, services
 from .forms import (
@@ -48,19 +53,38 @@ def register(request):
         return redirect("candidates:space")
     form = RegistrationForm(posted(request), uploaded(request))
     if request.method == "POST" and form.is_valid():
-        candidate = services.register(
-            account=form.account_data(), profile=form.profile_data(), cv_upload=form.cleaned_data.get("cv")
-        )
-        login(request, candidate.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            f"Votre candidature est enregistrée. Confirmez votre adresse avec le lien envoyé à {candidate.email} : "
-            "les structures verront votre candidature une fois l'adresse confirmée.",
-        )
-        return redirect("candidates:space")
+        email = form.cleaned_data["email"]
+        if not ratelimit.allow("registration", request, address=email):
+            form.add_error("email", ratelimit.message())
+            context = {"form": form, "title": "Devenir conseiller numérique"}
+            return render(request, "candidates/register.html", context, status=429)
+        # Same answer whether the address already has an account or not (no login, the same page): the owner of an
+        # existing account is mailed how to log in instead.
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                services.register(
+                    account=form.account_data(),
+                    profile=form.profile_data(),
+                    cv_upload=form.cleaned_data.get("cv"),
+                )
+            except IntegrityError:  # the same address registered at the same instant
+                existing = User.objects.filter(email__iexact=email).first()
+                if existing is None:
+                    raise
+        if existing is not None:
+            # The same hashing work as a new account, so that the answer takes as long.
+            make_password(form.cleaned_data["password"])
+            send_existing_account_notice(existing)
+        return redirect("candidates:registered")
     return render(
         request, "candidates/register.html", {"form": form, "title": "Devenir conseiller numérique"}
     )
+
+
+@login_not_required
+def registered(request):
+    return render(request, "candidates/registered.html", {"title": "Vérifiez votre messagerie"})
 
 
 def _interested(candidate):

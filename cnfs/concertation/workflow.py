@@ -119,11 +119,19 @@ def active_application_for_siret(siret: str, *, exclude=None):
     return queryset.order_by("submitted_at").first()
 
 
-def siret_taken_message(existing: StructureApplication) -> str:
+def siret_taken_message(existing: StructureApplication, *, for_agent: bool = False) -> str:
+    """The refusal of a second application for a SIRET. Anonymous visitors (the public form, its confirmation link)
+    learn only the status of the first one, never its name nor its date; agents (`for_agent`) see them."""
+    status = ApplicationStatus(existing.status).label
+    if not for_agent:
+        return (
+            f"Une candidature est déjà en cours pour ce SIRET : elle est au statut « {status} ». "
+            "Contactez la préfecture de votre département plutôt que de déposer une nouvelle candidature."
+        )
     when = f" le {timezone.localtime(existing.submitted_at):%d/%m/%Y}" if existing.submitted_at else ""
     return (
         f"Une candidature est déjà en cours pour ce SIRET (« {existing.display_name} », transmise{when}) : "
-        f"elle est au statut « {ApplicationStatus(existing.status).label} ». "
+        f"elle est au statut « {status} ». "
         "Contactez la préfecture de votre département plutôt que de déposer une nouvelle candidature."
     )
 

@@ -27,7 +27,7 @@ SORTS = {
 
 
 def structure_candidates(facts):
-    """Every candidate the structure may see, annotated with `distance_km`, `match_status`, `match_pk`,
+    """Every candidate the structure may see (through matching, or through a match it acted on), annotated with `distance_km`, `match_status`, `match_pk`,
     `held_elsewhere`. Empty when the structure is not activated or has no location."""
     from .models import Match
 
@@ -39,9 +39,12 @@ def structure_candidates(facts):
             match_pk=Value(None, output_field=IntegerField()),
             held_elsewhere=Value(False),
         ).none()
+    # A row keeps a candidate visible once the structure has acted on them (seen through matching at the time); a
+    # row an invitation opened and nobody acted on yet does not: an invitation never widens what a structure sees.
     linked = list(
         Match.objects.filter(structure=structure)
         .exclude(status__in=HIDDEN_STATUSES)
+        .exclude(invited=True, status=MatchStatus.NEW)
         .values_list("candidate_id", flat=True)
     )
     queryset = Candidate.objects.filter(erased_at__isnull=True, email_confirmed=True)

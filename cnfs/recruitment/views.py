@@ -157,6 +157,40 @@ def _evaluation_match(request, pk):
     return facts, candidate, match
 
 
+EVALUATION_TEXT_FIELDS = ("interviewers", "conclusion")
+
+
+def _evaluation_changes(previous, values: dict) -> tuple[dict, dict]:
+    """What a save of the grid changes, for the journal: scores and the interview date with their values before
+    and after; free texts (interviewers, conclusion, comments) by field name only, never their content."""
+    old = {
+        "interview_date": previous.interview_date if previous else None,
+        "scores": dict(previous.scores) if previous else {},
+        "comments": dict(previous.comments) if previous else {},
+        **{field: getattr(previous, field) if previous else "" for field in EVALUATION_TEXT_FIELDS},
+    }
+    before, after = {}, {}
+    if old["interview_date"] != values["interview_date"]:
+        before["interview_date"], after["interview_date"] = old["interview_date"], values["interview_date"]
+    changed_scores = {
+        key
+        for key in old["scores"].keys() | values["scores"].keys()
+        if old["scores"].get(key) != values["scores"].get(key)
+    }
+    if changed_scores:
+        before["scores"] = {key: old["scores"].get(key) for key in sorted(changed_scores)}
+        after["scores"] = {key: values["scores"].get(key) for key in sorted(changed_scores)}
+    texts = [field for field in EVALUATION_TEXT_FIELDS if (old[field] or "") != (values[field] or "")]
+    texts += [
+        f"comments.{key}"
+        for key in sorted(old["comments"].keys() | values["comments"].keys())
+        if old["comments"].get(key, "") != values["comments"].get(key, "")
+    ]
+    if texts:
+        after["texts_changed"] = texts
+    return before, after
+
+
 @role_required(Role.STRUCTURE)
 def evaluation(request, pk):
     facts, candidate, match = _evaluation_match(request, pk)
@@ -166,13 +200,16 @@ def evaluation(request, pk):
         with transaction.atomic():
             match = match or workflow.open_match(facts.structure, candidate, by=request.user)
             values = form.values()
+            previous = InterviewEvaluation.objects.select_for_update().filter(match=match).first()
+            before, after = _evaluation_changes(previous, values)
             saved, created = InterviewEvaluation.objects.update_or_create(
                 match=match, defaults={**values, "updated_by": request.user}
             )
             record(
                 "match.evaluation_saved",
                 match,
-                after={"scores": values["scores"], "total": saved.total, "created": created},
+                before=before,
+                after={**after, "total": saved.total, "created": created},
             )
         messages.success(request, f"Grille enregistrée : total {saved.total} / {saved.max_total}.")
         return redirect("recruitment:evaluation", pk=candidate.pk)

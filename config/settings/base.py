@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cnfs.accounts.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,7 +130,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Axes counts the identifier the login uses (lower-case, stripped) and the client address the journal records.
+AXES_USERNAME_CALLABLE = "cnfs.accounts.lockout.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "cnfs.journal.context.client_ip"
+
+# Reverse proxies in front of the application that append the client address to X-Forwarded-For: the client is the
+# entry that many places from the right (what a client writes itself further left is ignored). 0: REMOTE_ADDR.
+CNFS_TRUSTED_PROXIES = env.TRUSTED_PROXIES if env.TRUSTED_PROXIES is not None else 0
+
+# Anonymous forms that send email (cnfs/accounts/ratelimit.py): at most so many sends per email address and per client
+# address, per form, in a window.
+CNFS_RATE_LIMITS = {
+    "address": (3, timedelta(hours=1)),
+    "client": (20, timedelta(hours=1)),
+}
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True

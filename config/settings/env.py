@@ -19,9 +19,16 @@ def flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def integer(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+def integer(name: str, default: int | None) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {name} doit être un nombre entier."
+        ) from error
 
 
 def listing(name: str, default: str = "") -> list[str]:
@@ -52,3 +59,10 @@ EMAIL_USE_TLS = flag("EMAIL_USE_TLS")
 MEDIA_ROOT = get("CNFS_MEDIA_ROOT")
 PRIVATE_ROOT = get("CNFS_PRIVATE_ROOT")
 STATIC_ROOT = get("CNFS_STATIC_ROOT")
+# How many reverse proxies in front of the application append to X-Forwarded-For (nginx: 1). 0 = none: the
+# client address is REMOTE_ADDR. Unset: 0 in development, 1 in production (config/settings/prod.py).
+TRUSTED_PROXIES = integer("CNFS_TRUSTED_PROXIES", None)
+if TRUSTED_PROXIES is not None and TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(
+        "La variable d'environnement CNFS_TRUSTED_PROXIES doit être positive ou nulle."
+    )

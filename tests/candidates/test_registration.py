@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,7 +56,7 @@ def test_registration_creates_account_candidate_role_and_sends_confirmation(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, form_data(cv=SimpleUploadedFile("cv.pdf", PDF_BYTES, "application/pdf")))
     assert response.status_code == 302, response.context["form"].errors
-    assert response["Location"] == reverse("candidates:space")
+    assert response["Location"] == reverse("candidates:registered")
     user = User.objects.get(email="lea.marchand@exemple.fr")
     candidate = user.candidate
     assert user.email_confirmed_at is None
@@ -77,14 +78,44 @@ def test_candidate_is_visible_to_structures_only_after_confirming_email(client, 
     assert list(matching_candidates(facts_for(structure))) == [candidate]
 
 
-def test_duplicate_email_whatever_its_case_offers_login_and_reset(client, moulins):
-    UserFactory(email="lea.marchand@exemple.fr").save()
-    response = client.post(URL, form_data(email="Lea.Marchand@Exemple.FR"))
-    assert response.status_code == 200
-    error = str(response.context["form"].errors["email"])
-    assert "Un compte existe déjà" in error
-    assert reverse("accounts:login") in error and reverse("accounts:password_reset") in error
-    assert Candidate.objects.count() == 0
+def _shape(response) -> str:
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
+    return re.sub(r'nonce="[^"]+"', "", text)
+
+
+def test_an_existing_address_gets_the_same_page_and_its_owner_an_email(
+    client, moulins, django_capture_on_commit_callbacks
+):
+    """The form never says whether an address has an account: same redirect, same page, no login; the owner of the
+    existing account is mailed how to log in, and nothing is created."""
+    owner = UserFactory(email="lea.marchand@exemple.fr")
+    owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post(URL, form_data(email="nouvelle@exemple.fr"), follow=True)
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(URL, form_data(email=" Lea.Marchand@Exemple.FR "), follow=True)
+    assert new.redirect_chain == taken.redirect_chain == [(reverse("candidates:registered"), 302)]
+    assert _shape(new) == _shape(taken)
+    assert "_auth_user_id" not in client.session
+    assert Candidate.objects.filter(user=owner).count() == 0 and User.objects.count() == 2
+    notice = mail.outbox[-1]
+    assert notice.to == ["lea.marchand@exemple.fr"] and "déjà un compte" in notice.subject
+    assert reverse("accounts:login") in notice.body and reverse("accounts:password_reset") in notice.body
+    assert [m.to for m in mail.outbox[:-1]] == [["nouvelle@exemple.fr"]]  # the new account's confirmation
+
+
+def test_a_new_candidate_confirms_then_logs_in(client, moulins):
+    client.post(URL, form_data())
+    user = User.objects.get(email="lea.marchand@exemple.fr")
+    confirmed = client.get(reverse("accounts:confirm_email", args=[email_confirmation_token(user)]))
+    assert confirmed["Location"] == reverse("accounts:login")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "lea.marchand@exemple.fr", "password": form_data()["password1"]},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("candidates:space")).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -142,3 +173,34 @@ def test_overseas_candidate_gets_their_territory(client):
     response = client.post(URL, data)
     assert response.status_code == 302, response.context["form"].errors
     assert Candidate.objects.get().territory == "971"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_of_one_address_at_the_same_instant_give_the_same_page_and_one_account(moulins):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(Client().post(URL, form_data()))
+        except Exception as error:
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [getattr(r, "status_code", r) for r in results] == [302, 302]
+    assert {r["Location"] for r in results} == {reverse("candidates:registered")}
+    assert User.objects.filter(email="lea.marchand@exemple.fr").count() == 1
+    assert Candidate.objects.count() == 1

@@ -315,7 +315,8 @@ def test_invite_candidate_then_match_appears_when_they_register(
     assert "déjà invité" in " ".join(response.context["form"].errors["email"])
     response = as_structure.post(reverse("recruitment:invite"), {"email": "pas une adresse"})
     assert "email" in response.context["form"].errors
-    # They register far away: the match still appears, as "new", once they confirm their email.
+    # They register far away: the match row exists, as "new", but an invitation never widens what the structure
+    # sees (tests/recruitment/test_invitations.py): they do not appear, as they do not match.
     invited = CandidateFactory(
         user__email="identifie@exemple.fr", latitude=43.3, longitude=5.4, max_distance=5
     )
@@ -326,7 +327,7 @@ def test_invite_candidate_then_match_appears_when_they_register(
     match = Match.objects.get(candidate=invited)
     assert match.invited and match.status == MatchStatus.NEW
     response = as_structure.get(reverse("recruitment:candidate_list"))
-    assert invited.pk in {c.pk for c in response.context["page"]}
+    assert invited.pk not in {c.pk for c in response.context["page"]}
 
 
 def test_anct_validates_the_hire_and_the_candidate_gets_an_advisor_space(

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cnfs.accounts import ratelimit
+
 from .. import notify, workflow
 from ..forms import STEPS, CommitmentsForm
 from ..models import ApplicationStatus, StructureApplication
@@ -122,6 +124,11 @@ def transmit(request, public_id):
     if blocking is not None:
         messages.error(request, workflow.siret_taken_message(blocking))
         return redirect("concertation:summary", public_id=public_id)
+    if not ratelimit.allow("application_confirmation", request, address=application.contact_email):
+        messages.error(request, ratelimit.message())
+        response = summary(request, public_id)
+        response.status_code = 429
+        return response
     with transaction.atomic():
         application.confirmation_sent_at = timezone.now()
         application.save(update_fields=["confirmation_sent_at", "updated_at"])
