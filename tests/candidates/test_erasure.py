@@ -40,6 +40,9 @@ def test_erasure_after_the_real_registration_path_leaves_nothing_personal(
     sent(client.get, link)
     user.refresh_from_db()
     assert user.email_confirmed_at is not None
+    # Registration does not log in (it must not tell whether the address had an account): the candidate logs in.
+    login = {"username": data["email"], "password": data["password1"]}
+    assert sent(client.post, reverse("accounts:login"), login).status_code == 302
     # Profile and account edits, a new CV.
     profile = {
         "commune": "Moulins",
