@@ -134,16 +134,20 @@ class RegistrationForm(PasswordFieldsMixin, CandidateProfileForm):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                format_html(
-                    "Un compte existe déjà avec cette adresse (une personne, un compte). "
-                    '<a href="{}">Connectez-vous</a> ou <a href="{}">réinitialisez votre mot de passe</a>.',
-                    reverse("accounts:login"),
-                    reverse("accounts:password_reset"),
-                ),
-                code="duplicate",
-            )
+            raise self.duplicate_email_error()
         return email
+
+    @staticmethod
+    def duplicate_email_error():
+        return forms.ValidationError(
+            format_html(
+                "Un compte existe déjà avec cette adresse (une personne, un compte). "
+                '<a href="{}">Connectez-vous</a> ou <a href="{}">réinitialisez votre mot de passe</a>.',
+                reverse("accounts:login"),
+                reverse("accounts:password_reset"),
+            ),
+            code="duplicate",
+        )
 
     def clean(self):
         cleaned = super().clean()

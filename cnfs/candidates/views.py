@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -48,9 +49,21 @@ def register(request):
         return redirect("candidates:space")
     form = RegistrationForm(posted(request), uploaded(request))
     if request.method == "POST" and form.is_valid():
-        candidate = services.register(
-            account=form.account_data(), profile=form.profile_data(), cv_upload=form.cleaned_data.get("cv")
-        )
+        try:
+            candidate = services.register(
+                account=form.account_data(),
+                profile=form.profile_data(),
+                cv_upload=form.cleaned_data.get("cv"),
+            )
+        except IntegrityError:
+            # The same form sent twice at the same instant: the first one created the account.
+            form.add_error("email", form.duplicate_email_error())
+            return render(
+                request,
+                "candidates/register.html",
+                {"form": form, "title": "Devenir conseiller numérique"},
+                status=400,
+            )
         login(request, candidate.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,

@@ -376,10 +376,17 @@ class DuplicateForm(DsfrForm):
 
 
 class WaveForm(DsfrModelForm):
+    DUPLICATE = "Une vague porte déjà ce nom : choisissez-en un autre."
+
     class Meta:
         model = Wave
         fields = ["name", "opens_on", "closes_on", "target_posts"]
         widgets = {"opens_on": DATE_WIDGET, "closes_on": DATE_WIDGET}
+        error_messages = {"name": {"unique": "Une vague porte déjà ce nom : choisissez-en un autre."}}
+
+    def save_once(self):
+        """The wave, or None with a message next to its name when the same wave was created at the same instant."""
+        return self.save_unique("name", self.DUPLICATE)
 
     def clean(self):
         data = super().clean()
