@@ -43,6 +43,7 @@ class CandidateProfileForm(DsfrModelForm):
         error_messages={"required": "Cochez au moins une situation."},
     )
     commune = CommuneField(label="Commune de résidence", help_text="Saisissez le nom ou le code postal.")
+    required_when = {"diploma_name": ("situations", "has_diploma", "Indiquez le nom de votre diplôme.")}
     max_distance = forms.TypedChoiceField(
         label="Distance maximale depuis votre domicile",
         choices=Distance.choices,
@@ -61,7 +62,7 @@ class CandidateProfileForm(DsfrModelForm):
         }
         widgets = {
             "available_from": DateInput(),
-            "motivation": forms.Textarea(attrs={"rows": 8, "maxlength": MOTIVATION_MAX_LENGTH}),
+            "motivation": forms.Textarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -90,12 +91,6 @@ class CandidateProfileForm(DsfrModelForm):
 
     def has_changed_field(self, name):
         return not self.instance.pk or name in self.changed_data
-
-    def clean(self):
-        cleaned = super().clean()
-        if "has_diploma" in cleaned.get("situations", []) and not cleaned.get("diploma_name", "").strip():
-            self.add_error("diploma_name", "Indiquez le nom de votre diplôme.")
-        return cleaned
 
     def profile_data(self) -> dict:
         data = {field: self.cleaned_data[field] for field in self.Meta.fields}

@@ -215,6 +215,15 @@ class MotivationForm(DsfrModelForm):
     """Step 4: shared recruitment, identified candidate, motivation."""
 
     candidate_identified = forms.BooleanField(label="Nous avons déjà identifié un candidat", required=False)
+    required_when = {
+        "partners": (
+            "shared_recruitment",
+            True,
+            "Listez les structures partenaires du recrutement mutualisé.",
+        ),
+        "candidate_name": ("candidate_identified", True, "Indiquez le nom du candidat identifié."),
+        "candidate_email": ("candidate_identified", True, "Indiquez l'adresse du candidat identifié."),
+    }
 
     class Meta:
         model = StructureApplication
@@ -243,15 +252,8 @@ class MotivationForm(DsfrModelForm):
             self.initial["candidate_identified"] = bool(self.instance.candidate_email)
 
     def clean(self):
-        data = super().clean()
-        if data.get("shared_recruitment") and not (data.get("partners") or "").strip():
-            self.add_error("partners", "Listez les structures partenaires du recrutement mutualisé.")
-        if data.get("candidate_identified"):
-            if not data.get("candidate_name"):
-                self.add_error("candidate_name", "Indiquez le nom du candidat identifié.")
-            if not data.get("candidate_email"):
-                self.add_error("candidate_email", "Indiquez l'adresse du candidat identifié.")
-        else:
+        data = super().clean()  # partners, candidate name and email: required_when above
+        if not data.get("candidate_identified"):
             data["candidate_name"], data["candidate_email"] = "", ""
         return data
 

@@ -78,7 +78,8 @@ class DsfrBoundField(forms.BoundField):
             attrs.setdefault("max", high.isoformat())
         condition = self.form.required_when.get(self.name)
         if condition:
-            attrs["data-cnfs-required-when"] = f"{self.form.add_prefix(condition[0])}={condition[1]}"
+            other, value = self.form.add_prefix(condition[0]), condition[1]
+            attrs["data-cnfs-required-when"] = f"{other}={'' if value is True else value}"
         described = [attrs.get("aria-describedby", "")]
         if self.errors:
             attrs["aria-invalid"] = "true"
@@ -106,11 +107,23 @@ def _is_secret(field) -> bool:
     return isinstance(field.widget, forms.PasswordInput) or isinstance(field, forms.FileField)
 
 
+def condition_holds(form, other: str, value) -> bool:
+    """The submitted data of field `other` holds `value` (True: a ticked checkbox)."""
+    field = form.fields.get(other)
+    if field is None:
+        return False
+    sent = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(other))
+    if value is True:
+        return sent is True
+    return value in sent if isinstance(sent, list | tuple) else sent == value
+
+
 class DsfrFormMixin:
     """Mix into any Form or ModelForm: DSFR classes, errors tied to their field, the shared input rules above.
 
     `required_when = {"diploma_name": ("situations", "has_diploma", "Indiquez le nom de votre diplôme.")}`:
-    the field is required while the field `situations` holds the value `has_diploma`."""
+    the field is required while the field `situations` holds the value `has_diploma` (True: while a checkbox is
+    ticked); `message` is its "required" error."""
 
     bound_field_class = DsfrBoundField
     required_css_class = "cnfs-required"
@@ -175,8 +188,7 @@ class DsfrFormMixin:
             field = self.fields.get(name)
             if field is None:
                 continue
-            sent = self.data.getlist(self.add_prefix(other))
-            if value in sent:
+            if condition_holds(self, other, value):
                 field.required = True
                 field.error_messages["required"] = message
 

@@ -61,7 +61,10 @@
     }
     function update() {
       var chosen = Array.prototype.some.call(form.querySelectorAll('[name="' + parts[0] + '"]'), function (element) {
-        return (element.type === "checkbox" || element.type === "radio") ? element.checked && element.value === parts[1] : element.value === parts[1];
+        if (element.type === "checkbox" || element.type === "radio") {
+          return element.checked && (parts[1] === "" || element.value === parts[1]);
+        }
+        return element.value === parts[1];
       });
       label.hidden = chosen;
     }

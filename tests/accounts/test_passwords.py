@@ -54,7 +54,10 @@ def test_a_weak_password_and_a_mismatch_are_reported_in_the_same_round_trip_on_e
     CommuneFactory()
     user = UserFactory()
     pair = {"new_password1": "court", "new_password2": "autre"}
-    for form in (CnfsSetPasswordForm(user, pair), CnfsPasswordChangeForm(user, {**pair, "old_password": "x"})):
+    for form in (
+        CnfsSetPasswordForm(user, pair),
+        CnfsPasswordChangeForm(user, {**pair, "old_password": "x"}),
+    ):
         assert not form.is_valid()
         assert "12 caractères" in form.errors["new_password1"][0]
         assert form.errors["new_password2"] == ["Les deux mots de passe ne sont pas identiques."]
