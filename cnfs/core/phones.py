@@ -41,3 +41,15 @@ def format_phone(value: str) -> str:
     region = phonenumbers.region_code_for_number(number)
     style = PhoneNumberFormat.NATIONAL if region in FRENCH_REGIONS else PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
+
+
+def normalize_stored_phones(queryset, field: str) -> int:
+    """Rewrites the stored numbers of `field` in E.164 (data migrations); a value that is no valid number is
+    left as it is. Returns how many rows changed."""
+    changed = 0
+    for pk, value in queryset.exclude(**{field: ""}).values_list("pk", field).iterator():
+        normalized = normalize_phone(value)
+        if normalized and normalized != value:
+            queryset.filter(pk=pk).update(**{field: normalized})
+            changed += 1
+    return changed
