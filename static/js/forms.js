@@ -45,7 +45,9 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(render, 500);
     });
-    render();
+    if (input.value) {
+      render(); // an empty field keeps the server's "N caractères maximum."
+    }
   }
 
   function setupCondition(input) {
