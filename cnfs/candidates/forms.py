@@ -9,7 +9,7 @@ from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
 from cnfs.territories.forms import CommuneField
 
 from . import cv
-from .models import MOTIVATION_MAX_LENGTH, SITUATIONS, Candidate, Distance, UnavailableReason
+from .models import SITUATIONS, Candidate, Distance, UnavailableReason
 
 
 class DateInput(forms.DateInput):
@@ -58,7 +58,6 @@ class CandidateProfileForm(DsfrModelForm):
         labels = {"was_advisor": "J'ai déjà été conseiller numérique"}
         help_texts = {
             "diploma_name": "Si vous êtes diplômé(e) dans la médiation numérique.",
-            "motivation": f"{MOTIVATION_MAX_LENGTH} caractères maximum.",
         }
         widgets = {
             "available_from": DateInput(),
