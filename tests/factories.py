@@ -175,7 +175,7 @@ class StructureApplicationFactory(factory.django.DjangoModelFactory):
     contact_last_name = "Lefèvre"
     contact_job_title = "Directrice générale des services"
     contact_email = factory.Sequence(lambda n: f"contact{n}@structure.fr")
-    contact_phone = "0470000000"
+    contact_phone = "+33470000000"
     advisors_wanted = 2
     start_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=60))
     missions = factory.LazyFunction(lambda: [Mission.DAILY_USES, Mission.PROCEDURES])

@@ -49,18 +49,35 @@ class PasswordFieldsMixin:
         )
 
     def clean_password_pair(self, user):
-        password1 = self.cleaned_data.get("password1")
-        password2 = self.cleaned_data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
-            return None
-        if password1:
-            try:
-                password_validation.validate_password(password1, user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-                return None
-        return password1
+        return check_password_pair(self, user, "password1", "password2")
+
+
+MISMATCH = "Les deux mots de passe ne sont pas identiques."
+
+
+def check_password_pair(form, user, first: str, second: str):
+    """The new password, or None: a weak password and a mismatch are both reported in the same round trip."""
+    password1 = form.cleaned_data.get(first)
+    password2 = form.cleaned_data.get(second)
+    valid = bool(password1)
+    if password1 and password2 and password1 != password2:
+        form.add_error(second, forms.ValidationError(MISMATCH, code="password_mismatch"))
+        valid = False
+    if password1:
+        try:
+            password_validation.validate_password(password1, user)
+        except forms.ValidationError as error:
+            form.add_error(first, error)
+            valid = False
+    return password1 if valid else None
+
+
+class NewPasswordPairMixin:
+    """Django's set/change password forms, checking strength and confirmation together (see check_password_pair)."""
+
+    def clean(self):
+        check_password_pair(self, self.user, "new_password1", "new_password2")
+        return forms.Form.clean(self)
 
 
 class InvitationAccountForm(PasswordFieldsMixin, DsfrForm):
@@ -139,14 +156,14 @@ class CnfsPasswordResetForm(DsfrFormMixin, PasswordResetForm):
         )
 
 
-class CnfsSetPasswordForm(DsfrFormMixin, SetPasswordForm):
+class CnfsSetPasswordForm(NewPasswordPairMixin, DsfrFormMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "Nouveau mot de passe"
         self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
 
 
-class CnfsPasswordChangeForm(DsfrFormMixin, PasswordChangeForm):
+class CnfsPasswordChangeForm(NewPasswordPairMixin, DsfrFormMixin, PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "Mot de passe actuel"

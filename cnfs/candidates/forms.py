@@ -7,7 +7,7 @@ from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
 from cnfs.territories.forms import CommuneField
 
 from . import cv
-from .models import MOTIVATION_MAX_LENGTH, SITUATIONS, Candidate, Distance, UnavailableReason
+from .models import SITUATIONS, Candidate, Distance, UnavailableReason
 
 
 class DateInput(forms.DateInput):
@@ -41,6 +41,7 @@ class CandidateProfileForm(DsfrModelForm):
         error_messages={"required": "Cochez au moins une situation."},
     )
     commune = CommuneField(label="Commune de résidence", help_text="Saisissez le nom ou le code postal.")
+    required_when = {"diploma_name": ("situations", "has_diploma", "Indiquez le nom de votre diplôme.")}
     max_distance = forms.TypedChoiceField(
         label="Distance maximale depuis votre domicile",
         choices=Distance.choices,
@@ -55,11 +56,10 @@ class CandidateProfileForm(DsfrModelForm):
         labels = {"was_advisor": "J'ai déjà été conseiller numérique"}
         help_texts = {
             "diploma_name": "Si vous êtes diplômé(e) dans la médiation numérique.",
-            "motivation": f"{MOTIVATION_MAX_LENGTH} caractères maximum.",
         }
         widgets = {
             "available_from": DateInput(),
-            "motivation": forms.Textarea(attrs={"rows": 8, "maxlength": MOTIVATION_MAX_LENGTH}),
+            "motivation": forms.Textarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -88,12 +88,6 @@ class CandidateProfileForm(DsfrModelForm):
 
     def has_changed_field(self, name):
         return not self.instance.pk or name in self.changed_data
-
-    def clean(self):
-        cleaned = super().clean()
-        if "has_diploma" in cleaned.get("situations", []) and not cleaned.get("diploma_name", "").strip():
-            self.add_error("diploma_name", "Indiquez le nom de votre diplôme.")
-        return cleaned
 
     def profile_data(self) -> dict:
         data = {field: self.cleaned_data[field] for field in self.Meta.fields}
@@ -133,6 +127,7 @@ class RegistrationForm(PasswordFieldsMixin, CandidateProfileForm):
         # An address that already has an account is not refused here: the form would tell anyone whether it does.
         # The view answers the same page and mails the owner instead (cnfs/candidates/views.py register).
         return User.objects.normalize_email(self.cleaned_data["email"])
+
 
     def clean(self):
         cleaned = super().clean()

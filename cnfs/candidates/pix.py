@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from cnfs.core.forms import date_bounds
+from cnfs.core.text import CONTROL_CHARACTERS
 from cnfs.journal.services import record
 
 from .models import Candidate, PixResult
@@ -66,9 +68,26 @@ def parse(content: bytes, report: ImportReport) -> list[dict]:
     except UnicodeDecodeError:
         report.error = "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 »."
         return []
+    if "\x00" in text:
+        report.error = (
+            "Ce fichier n'est pas un fichier texte (CSV) : exportez les résultats de Pix au format CSV."
+        )
+        return []
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _parse_rows(reader, report)
+    except csv.Error:
+        # A field longer than csv.field_size_limit(), a stray quote…: the file is not the export Pix gives.
+        report.error = (
+            "Le fichier n'a pas pu être lu comme un CSV (une valeur trop longue ou des guillemets mal fermés) : "
+            "importez l'export de Pix tel quel."
+        )
+        return []
+
+
+def _parse_rows(reader, report: ImportReport) -> list[dict]:
     header = [h.strip().lower() for h in next(reader, [])]
     if header != HEADER:
         report.error = (
@@ -87,6 +106,9 @@ def parse(content: bytes, report: ImportReport) -> list[dict]:
             continue
         data = dict(zip(HEADER, (v.strip() for v in values), strict=True))
         errors = []
+        if any(CONTROL_CHARACTERS.search(v) for v in data.values()):
+            report.invalid.append((line, "Caractères de contrôle dans la ligne : elle n'a pas été lue."))
+            continue
         email = data["email"].lower()
         if "@" not in email:
             errors.append(f"adresse « {data['email']} » invalide")
@@ -102,6 +124,8 @@ def parse(content: bytes, report: ImportReport) -> list[dict]:
             tested_on = _parse_date(data["date"])
             if tested_on > timezone.localdate():
                 errors.append(f"date « {data['date']} » dans le futur")
+            elif tested_on < date_bounds()[0]:
+                errors.append(f"date « {data['date']} » trop ancienne")
         except ValueError:
             errors.append(f"date « {data['date']} » invalide (AAAA-MM-JJ ou JJ/MM/AAAA)")
             tested_on = None

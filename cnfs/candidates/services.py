@@ -147,14 +147,24 @@ def withdraw(candidate: Candidate, *, reason: str, comment: str = "", by) -> Can
     return candidate
 
 
+HELD_MESSAGE = (
+    "Vous êtes recruté(e) comme conseiller numérique (ou votre recrutement est en cours) : "
+    "votre candidature n'est plus proposée aux structures."
+)
+
+
+def is_held(candidate: Candidate) -> bool:
+    """Hired, or a hire requested: the candidate cannot declare themselves available again."""
+    from cnfs.recruitment.models import HOLDING_STATUSES
+
+    return candidate.matches.filter(status__in=HOLDING_STATUSES).exists()
+
+
 def make_available(candidate: Candidate, *, available_from, by) -> Candidate:
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        if candidate.unavailable_reason == UnavailableReason.HIRED_ADVISOR and not candidate.is_available:
-            from cnfs.recruitment.models import HOLDING_STATUSES
-
-            if candidate.matches.filter(status__in=HOLDING_STATUSES).exists():
-                raise CandidateError("Vous êtes recruté(e) comme conseiller numérique.")
+        if is_held(candidate):
+            raise CandidateError(HELD_MESSAGE)
         candidate.is_available = True
         candidate.unavailable_reason = ""
         candidate.unavailable_comment = ""

@@ -143,7 +143,7 @@ def _application(
         contact_last_name=rng.choice(["Durand", "Lefèvre", "Moreau", "Girard", "Bonnet", "Faure"]),
         contact_job_title="Directeur(rice) général(e) des services",
         contact_email=f"contact{n}@demo-structure.fr",
-        contact_phone="0470000000",
+        contact_phone="+33470000000",
         advisors_wanted=rng.choice([None, 1, 2, 3, 5]),
         start_date=timezone.localdate() + timedelta(days=rng.randint(10, 120)),
         missions=[Mission.DAILY_USES, Mission.PROCEDURES, rng.choice(list(Mission)[3:])],

@@ -215,6 +215,15 @@ class MotivationForm(DsfrModelForm):
     """Step 4: shared recruitment, identified candidate, motivation."""
 
     candidate_identified = forms.BooleanField(label="Nous avons déjà identifié un candidat", required=False)
+    required_when = {
+        "partners": (
+            "shared_recruitment",
+            True,
+            "Listez les structures partenaires du recrutement mutualisé.",
+        ),
+        "candidate_name": ("candidate_identified", True, "Indiquez le nom du candidat identifié."),
+        "candidate_email": ("candidate_identified", True, "Indiquez l'adresse du candidat identifié."),
+    }
 
     class Meta:
         model = StructureApplication
@@ -243,15 +252,8 @@ class MotivationForm(DsfrModelForm):
             self.initial["candidate_identified"] = bool(self.instance.candidate_email)
 
     def clean(self):
-        data = super().clean()
-        if data.get("shared_recruitment") and not (data.get("partners") or "").strip():
-            self.add_error("partners", "Listez les structures partenaires du recrutement mutualisé.")
-        if data.get("candidate_identified"):
-            if not data.get("candidate_name"):
-                self.add_error("candidate_name", "Indiquez le nom du candidat identifié.")
-            if not data.get("candidate_email"):
-                self.add_error("candidate_email", "Indiquez l'adresse du candidat identifié.")
-        else:
+        data = super().clean()  # partners, candidate name and email: required_when above
+        if not data.get("candidate_identified"):
             data["candidate_name"], data["candidate_email"] = "", ""
         return data
 
@@ -376,10 +378,17 @@ class DuplicateForm(DsfrForm):
 
 
 class WaveForm(DsfrModelForm):
+    DUPLICATE = "Une vague porte déjà ce nom : choisissez-en un autre."
+
     class Meta:
         model = Wave
         fields = ["name", "opens_on", "closes_on", "target_posts"]
         widgets = {"opens_on": DATE_WIDGET, "closes_on": DATE_WIDGET}
+        error_messages = {"name": {"unique": "Une vague porte déjà ce nom : choisissez-en un autre."}}
+
+    def save_once(self):
+        """The wave, or None with a message next to its name when the same wave was created at the same instant."""
+        return self.save_unique("name", self.DUPLICATE)
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,8 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 
+from .text import xml_safe
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -16,6 +18,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
+    value = xml_safe(value)  # a control character typed long ago must not break everybody's XLSX
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

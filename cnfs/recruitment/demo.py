@@ -133,7 +133,7 @@ def seed(*, anct=None, candidate_user=None) -> dict:
             password=password,
             first_name=rng.choice(FIRST_NAMES),
             last_name=rng.choice(LAST_NAMES),
-            phone=f"06{rng.randint(10000000, 99999999)}",
+            phone=f"+336{rng.randint(10000000, 99999999)}",
             email_confirmed_at=timezone.now() if n % 25 else None,
         )
         RoleAssignment.objects.create(user=user, role=Role.CANDIDATE)

@@ -97,21 +97,23 @@ def evaluation_docx(match, evaluation) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
+    from cnfs.core.documents import add_paragraph, set_cell
+
     from .models import Criterion
 
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading("Guide d'entretien et grille d'évaluation", level=0)
-    document.add_paragraph(f"Structure : {match.structure}")
-    document.add_paragraph(f"Candidat : {match.candidate}")
+    add_paragraph(document, f"Structure : {match.structure}")
+    add_paragraph(document, f"Candidat : {match.candidate}")
     if evaluation and evaluation.interview_date:
-        document.add_paragraph(f"Date de l'entretien : {evaluation.interview_date:%d/%m/%Y}")
+        add_paragraph(document, f"Date de l'entretien : {evaluation.interview_date:%d/%m/%Y}")
     if evaluation and evaluation.interviewers:
-        document.add_paragraph(f"Personnes présentes : {evaluation.interviewers}")
+        add_paragraph(document, f"Personnes présentes : {evaluation.interviewers}")
     document.add_heading("Guide d'entretien", level=1)
     for title, text in INTERVIEW_GUIDE:
         document.add_heading(title, level=2)
-        document.add_paragraph(text)
+        add_paragraph(document, text)
     document.add_heading("Grille d'évaluation (notes de 1 à 4)", level=1)
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
@@ -123,12 +125,12 @@ def evaluation_docx(match, evaluation) -> bytes:
         cells = table.add_row().cells
         cells[0].text = criterion.label
         cells[1].text = str(scores.get(criterion.value, "")) if scores.get(criterion.value) else "— / 4"
-        cells[2].text = comments.get(criterion.value, "")
+        set_cell(cells[2], comments.get(criterion.value, ""))
     total = evaluation.total if evaluation else 0
     cells = table.add_row().cells
     cells[0].text, cells[1].text = "Total", f"{total} / {4 * len(Criterion)}"
     document.add_heading("Appréciation générale", level=1)
-    document.add_paragraph(evaluation.conclusion if evaluation and evaluation.conclusion else "")
+    add_paragraph(document, evaluation.conclusion if evaluation and evaluation.conclusion else "")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

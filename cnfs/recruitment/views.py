@@ -12,6 +12,7 @@ from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
 from cnfs.candidates.views import posted
 from cnfs.concertation.posts import posts_taken
+from cnfs.core.text import elide_de
 from cnfs.journal.services import record
 
 from . import exports, workflow
@@ -115,7 +116,7 @@ def match_action(request, pk, action):
             workflow.request_hire(match, by=request.user)
             messages.success(
                 request,
-                f"Candidature de {candidate} validée. Prochaine étape : votre dossier de demande de subvention, "
+                f"Candidature {elide_de(candidate)} validée. Prochaine étape : votre dossier de demande de subvention, "
                 "que l'ANCT et la Banque des Territoires examineront avant de valider le recrutement.",
             )
         else:
@@ -280,7 +281,7 @@ def validate_hire(request, match_pk):
     match = get_object_or_404(Match.objects.select_related("candidate__user", "structure"), pk=match_pk)
     try:
         workflow.hire(match, by=request.user)
-        messages.success(request, f"Recrutement de {match.candidate} par {match.structure} validé.")
+        messages.success(request, f"Recrutement {elide_de(match.candidate)} par {match.structure} validé.")
     except workflow.TransitionError as error:
         messages.error(request, str(error))
     return redirect("recruitment:hire_requests")
@@ -296,7 +297,9 @@ def refuse_hire(request, match_pk):
         return redirect(f"{reverse('recruitment:hire_requests')}#match-{match.pk}")
     try:
         workflow.refuse_hire(match, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Recrutement de {match.candidate} refusé ; la structure est prévenue.")
+        messages.success(
+            request, f"Recrutement {elide_de(match.candidate)} refusé ; la structure est prévenue."
+        )
     except workflow.TransitionError as error:
         messages.error(request, str(error))
     return redirect("recruitment:hire_requests")

@@ -2,8 +2,11 @@ import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from cnfs.core.text import strip_control_characters
 
 from .models import Commune, PostalCode
 
@@ -26,7 +29,9 @@ def commune_search(request):
     query = request.GET.get("q")
     if query is None and _NAME.match(field):
         query = request.GET.get(field, "")
-    query = (query or "").strip()[:100]
+    if "\x00" in (query or ""):
+        return HttpResponseBadRequest("Recherche invalide : elle contient un caractère nul.")
+    query = strip_control_characters(query or "", multiline=False).strip()[:100]
     communes = []
     searched = len(query) >= MIN_LENGTH
     if searched:

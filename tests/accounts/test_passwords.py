@@ -43,3 +43,28 @@ def test_production_hasher_is_argon2():
 
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_a_weak_password_and_a_mismatch_are_reported_in_the_same_round_trip_on_every_form(client, db):
+    from django.urls import reverse
+
+    from cnfs.accounts.forms import CnfsPasswordChangeForm, CnfsSetPasswordForm
+    from tests.factories import CommuneFactory, UserFactory
+
+    CommuneFactory()
+    user = UserFactory()
+    pair = {"new_password1": "court", "new_password2": "autre"}
+    for form in (
+        CnfsSetPasswordForm(user, pair),
+        CnfsPasswordChangeForm(user, {**pair, "old_password": "x"}),
+    ):
+        assert not form.is_valid()
+        assert "12 caractères" in form.errors["new_password1"][0]
+        assert form.errors["new_password2"] == ["Les deux mots de passe ne sont pas identiques."]
+    from tests.candidates.test_registration import form_data
+
+    response = client.post(reverse("candidates:register"), form_data(password1="court", password2="autre"))
+    errors = response.context["form"].errors
+    assert "12 caractères" in errors["password1"][0]
+    assert errors["password2"] == ["Les deux mots de passe ne sont pas identiques."]
+    assert "cnfs-error-summary" in response.text and 'href="#id_password1"' in response.text

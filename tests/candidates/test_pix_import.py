@@ -89,3 +89,45 @@ def test_not_utf8_is_refused():
 def test_form_requires_a_file(client, anct):
     response = client.post(reverse("candidates:import_pix"), {})
     assert "file" in response.context["form"].errors
+
+
+def test_a_field_beyond_the_csv_size_limit_gets_an_error_report(client, anct):
+    import csv
+
+    huge = "x" * (csv.field_size_limit() + 10)
+    response = upload(client, HEADER + f'"{huge}";1;10;10;10;2026-01-15\n')
+    assert response.status_code == 400
+    assert "n'a pas pu être lu comme un CSV" in response.context["report"].error
+    assert not PixResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "pas un fichier texte"),  # an XLSX (ZIP) file
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "UTF-8"),
+        ("email;palier\nléa@exemple.fr;3\n".encode("latin-1"), "UTF-8"),
+    ],
+)
+def test_a_binary_or_undecodable_file_gets_an_error_report(client, anct, content, message):
+    file = SimpleUploadedFile("pix.csv", content, "text/csv")
+    response = client.post(reverse("candidates:import_pix"), {"file": file})
+    assert response.status_code == 400
+    assert message in response.context["report"].error
+
+
+def test_control_characters_and_nul_in_a_row_are_reported_not_queried(client, anct):
+    CandidateFactory(user__email="lea@exemple.fr")
+    response = upload(client, HEADER + "lea@exemple.fr\x01;3;10;10;10;2026-01-15\n")
+    assert response.status_code == 400
+    assert response.context["report"].invalid == [
+        (2, "Caractères de contrôle dans la ligne : elle n'a pas été lue.")
+    ]
+    assert not PixResult.objects.exists()
+
+
+def test_a_test_date_in_year_one_is_refused(client, anct):
+    CandidateFactory(user__email="lea@exemple.fr")
+    response = upload(client, HEADER + "lea@exemple.fr;3;10;10;10;0001-01-01\n")
+    assert response.status_code == 400
+    assert "trop ancienne" in response.context["report"].invalid[0][1]

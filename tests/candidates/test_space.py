@@ -231,3 +231,26 @@ def test_available_again_with_a_past_date_shows_the_error_next_to_the_field(logg
     html = response.content.decode()
     assert 'id="id_available_from-error"' in html
     assert f'value="{past}"' in html
+
+
+def test_a_hired_advisor_is_not_offered_available_again_and_is_refused(logged, candidate):
+    from cnfs.recruitment import workflow
+
+    match = MatchFactory(candidate=candidate, shortlisted=True)
+    actor = UserFactory()
+    actor.save()
+    workflow.request_hire(match, by=actor)
+    workflow.hire(match, by=UserFactory(role=Role.ANCT))
+    # The advisor keeps their candidate role: they switch to it to open the candidate space.
+    as_candidate = candidate.user.role_assignments.get(role=Role.CANDIDATE)
+    logged.post(reverse("accounts:switch_role"), {"assignment": as_candidate.pk})
+    response = logged.get(reverse("candidates:space"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Je suis de nouveau disponible" not in html
+    assert "votre candidature n&#x27;est plus proposée aux structures" in html
+    today = timezone.localdate().isoformat()
+    response = logged.post(reverse("candidates:available_again"), {"available_from": today})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert not candidate.is_available

@@ -42,8 +42,7 @@ def gauge():
 @role_required(Role.ANCT)
 def wave_list(request):
     form = WaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        wave = form.save()
+    if request.method == "POST" and form.is_valid() and (wave := form.save_once()) is not None:
         record("wave.created", wave, by=request.user, after=form.cleaned_data)
         messages.success(request, f"La vague « {wave.name} » est créée.")
         return redirect("concertation:waves")
