@@ -108,6 +108,8 @@ def _render_space(request, candidate, *, cv_form=None, available_form=None, stat
             "cv_form": cv_form or CvForm(),
             "pix_form": PixSharingForm(initial={"shared": candidate.pix_shared}),
             "available_form": available_form or AvailableAgainForm(),
+            "held": services.is_held(candidate),
+            "held_message": services.HELD_MESSAGE,
             "interested": _interested(candidate).select_related("structure"),
         },
         status=status,

@@ -188,7 +188,7 @@ def _evaluation_changes(previous, values: dict) -> tuple[dict, dict]:
         if old["comments"].get(key, "") != values["comments"].get(key, "")
     ]
     if texts:
-        after["texts_changed"] = texts
+        after["edited_fields"] = texts
     return before, after
 
 

@@ -54,7 +54,7 @@ def test_erasure_after_the_real_registration_path_leaves_nothing_personal(
         "motivation": NEW_MOTIVATION,
     }
     assert sent(client.post, reverse("candidates:edit_profile"), profile).status_code == 302
-    account = {"first_name": "Léa-Rose", "last_name": "Marchand-Petit", "phone": "07 11 22 33 44"}
+    account = {"first_name": "Léa-Rose", "last_name": "Marchand-Petit", "phone": "06 12 34 56 78"}
     assert sent(client.post, reverse("accounts:profile"), account).status_code == 302
     new_cv = SimpleUploadedFile("cv-2.pdf", PDF_BYTES, "application/pdf")
     assert sent(client.post, reverse("candidates:upload_cv"), {"cv": new_cv}).status_code == 302

@@ -34,7 +34,7 @@ def test_the_data_migration_stores_every_phone_in_e164():
     broken = UserFactory(phone="n/c")
     application = StructureApplicationFactory(contact_phone="04.70.00.00.00")
     for module in (
-        "cnfs.accounts.migrations.0002_normalize_phones",
+        "cnfs.accounts.migrations.0003_normalize_phones",
         "cnfs.concertation.migrations.0003_normalize_contact_phones",
     ):
         importlib.import_module(module).forwards(apps, None)

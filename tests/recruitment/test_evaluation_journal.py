@@ -38,16 +38,16 @@ def test_each_save_of_the_grid_journals_what_it_changed_without_free_text(client
     assert created.before == {"interview_date": None, "scores": {"motivation": None, "relational": None}}
     assert created.after["scores"] == {"motivation": 4, "relational": 3}
     assert created.after["interview_date"] == "2026-11-20"
-    assert created.after["texts_changed"] == ["interviewers", "conclusion", "comments.motivation"]
+    assert created.after["edited_fields"] == ["interviewers", "conclusion", "comments.motivation"]
     assert created.after["created"] is True
 
     assert edited.before == {"interview_date": "2026-11-20", "scores": {"motivation": 4, "relational": 3}}
     assert edited.after["interview_date"] == "2026-11-21"
     assert edited.after["scores"] == {"motivation": 2, "relational": None}
-    assert edited.after["texts_changed"] == ["conclusion", "comments.pedagogy"]
+    assert edited.after["edited_fields"] == ["conclusion", "comments.pedagogy"]
     assert (edited.after["total"], edited.after["created"], edited.actor_id) == (2, False, user.pk)
 
-    assert unchanged.before == {} and "texts_changed" not in unchanged.after
+    assert unchanged.before == {} and "edited_fields" not in unchanged.after
     stored = json.dumps([list(e) for e in JournalEntry.objects.values_list("before", "after")])
     for value in ("secret", "Paul", "Durand", "motiv\\u00e9e"):
         assert value not in stored

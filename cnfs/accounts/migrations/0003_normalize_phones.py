@@ -10,6 +10,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("accounts", "0002_rate_counter")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
