@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import timezone
-from stdnum.fr import siret as siret_number
 
 from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
 from cnfs.structures.models import StructureType
 from cnfs.territories.forms import CommuneField
 from cnfs.territories.models import Commune, Departement, Region
 
-from . import conf
+from . import conf, sirene
 from .models import (
     ApplicationStatus,
     ChangeKind,
@@ -48,44 +47,92 @@ COMMITMENTS = [
 
 
 def clean_siret_value(value: str) -> str:
-    value = re.sub(r"[\s.]", "", value or "")
-    if not value.isdigit() or len(value) != 14:
-        raise ValidationError("Le SIRET compte 14 chiffres, par exemple 210 301 905 00011.")
-    if not siret_number.is_valid(value):
-        raise ValidationError(
-            "Ce SIRET n'est pas valide : vérifiez les chiffres (clé de contrôle incorrecte)."
-        )
-    return value
+    """A SIRET typed with or without spaces, stored as its 14 digits (a RIDET as its 10 digits)."""
+    return sirene.clean_identifier(value)
 
 
 class IdentityForm(DsfrModelForm):
-    """Step 1: type, SIRET, names, address."""
+    """Step 1: type, SIRET (or RIDET in New Caledonia), names, address.
 
+    With settings.CNFS_SIRENE = "api", the SIRET is checked against the State's company directory: "Rechercher"
+    prefills the legal name and address, and an unknown or closed establishment is refused. When the directory does
+    not answer, the application proceeds unchecked."""
+
+    LOOKUP = "sirene_lookup"
+
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=30,
+        help_text="14 chiffres, sur l'avis de situation au répertoire SIRENE, par exemple 123 456 789 00012. "
+        "En Nouvelle-Calédonie, le numéro RIDET (7 chiffres et 3 chiffres d'établissement, par exemple "
+        "1234567.001).",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     commune = CommuneField(label="Commune", help_text="Nom ou code postal, par exemple « Moulins (03) ».")
 
     class Meta:
         model = StructureApplication
         fields = ["type", "siret", "name", "usual_name", "address"]
         widgets = {"type": forms.RadioSelect}
-        help_texts = {"siret": "14 chiffres, sur l'avis de situation au répertoire SIRENE."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = StructureType.choices
         self.fields["address"].required = True
-        self.fields["siret"].max_length = 20
-        self.fields["siret"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}
-        )
+        self.establishment = None
         if self.instance.commune_id and not self.is_bound:
-            self.initial["commune"] = self.instance.commune
+            self.initial.setdefault("commune", self.instance.commune)
+
+    @classmethod
+    def prefilled(cls, data, *, instance):
+        """The "Rechercher" button: an unsaved form whose name, address and commune come from the directory.
+        Returns (form, message, level)."""
+        initial = {name: data.get(name, "") for name in ("type", "siret", "name", "usual_name", "address")}
+        try:
+            siret = clean_siret_value(data.get("siret", ""))
+        except ValidationError as error:
+            form = cls(data, instance=instance)
+            return form, error.messages[0], "error"
+        initial["siret"] = siret
+        answer = None if sirene.is_ridet(siret) else sirene.get_directory().lookup(siret)
+        if answer == sirene.NOT_FOUND:
+            return cls(instance=instance, initial=initial), sirene.NOT_FOUND_MESSAGE, "error"
+        if answer is None:
+            message = (
+                "La vérification dans le répertoire SIRENE n'est pas disponible pour le moment : complétez les "
+                "champs vous-même, la candidature reste possible."
+            )
+            return cls(instance=instance, initial=initial), message, "info"
+        if answer.closed:
+            return cls(instance=instance, initial=initial), sirene.CLOSED_MESSAGE, "error"
+        initial["name"] = answer.name or initial["name"]
+        initial["address"] = answer.address or initial["address"]
+        commune = Commune.objects.filter(pk=answer.commune_code).first()
+        if commune is not None:
+            initial["commune"] = commune
+        message = "Établissement trouvé dans le répertoire SIRENE : vérifiez la raison sociale et l'adresse."
+        return cls(instance=instance, initial=initial), message, "success"
 
     def clean_siret(self):
         value = clean_siret_value(self.cleaned_data["siret"])
         existing = active_application_for_siret(value, exclude=self.instance.pk)
         if existing is not None:
             raise ValidationError(siret_taken_message(existing))
+        if not sirene.is_ridet(value):
+            answer = sirene.get_directory().lookup(value)
+            if answer == sirene.NOT_FOUND:
+                raise ValidationError(sirene.NOT_FOUND_MESSAGE)
+            if answer is not None and answer.closed:
+                raise ValidationError(sirene.CLOSED_MESSAGE)
+            self.establishment = answer
         return value
+
+    def clean(self):
+        data = super().clean()
+        siret, commune = data.get("siret"), data.get("commune")
+        if siret and commune and sirene.is_ridet(siret) and commune.departement_id != sirene.NEW_CALEDONIA:
+            self.add_error("siret", sirene.RIDET_OUTSIDE_MESSAGE)
+        return data
 
     def save(self, commit=True):
         from cnfs.territories.geocoding import get_geocoder

@@ -191,6 +191,11 @@ CNFS_BAN_URL = "https://api-adresse.data.gouv.fr/search/"
 CNFS_BAN_TIMEOUT = 5
 CNFS_GEO_API_URL = "https://geo.api.gouv.fr"
 
+# Structures: SIRET check against the State's company search ("off" or "api"), falling back to no check
+CNFS_SIRENE = env.SIRENE
+CNFS_SIRENE_URL = "https://recherche-entreprises.api.gouv.fr/search"
+CNFS_SIRENE_TIMEOUT = 3
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import notify, workflow
-from ..forms import STEPS, CommitmentsForm
+from .. import notify, sirene, workflow
+from ..forms import STEPS, CommitmentsForm, IdentityForm
 from ..models import ApplicationStatus, StructureApplication
 
 SESSION_KEY = "cnfs_application_draft"
@@ -55,6 +55,10 @@ def step(request, public_id, number):
 
 def _render_step(request, application, number):
     _, title, form_class = _step(number)
+    if request.method == "POST" and form_class is IdentityForm and IdentityForm.LOOKUP in request.POST:
+        form, message, level = IdentityForm.prefilled(request.POST, instance=application)
+        getattr(messages, level)(request, message)
+        return _page(request, application, number, title, form, status=200)
     form = _form(form_class, request, application)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -70,6 +74,10 @@ def _render_step(request, application, number):
         if number < STEP_COUNT:
             return redirect("concertation:step", public_id=application.public_id, number=number + 1)
         return redirect("concertation:summary", public_id=application.public_id)
+    return _page(request, application, number, title, form, status=400 if request.method == "POST" else 200)
+
+
+def _page(request, application, number, title, form, *, status):
     next_title = _step(number + 1)[1] if number < STEP_COUNT else "Récapitulatif"
     return render(
         request,
@@ -83,8 +91,11 @@ def _render_step(request, application, number):
             "next_title": next_title,
             "step_count": STEP_COUNT,
             "steps": [(n, t) for n, t, _ in STEPS],
+            "sirene_lookup": IdentityForm.LOOKUP
+            if number == 1 and sirene.get_directory().name != "off"
+            else "",
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
