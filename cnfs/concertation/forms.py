@@ -453,13 +453,30 @@ SORTS = {
 }
 
 
+# Applications that have left every active list (SPEC §3): shown only when the filter asks for them.
+CLOSED_STATUSES = (
+    ApplicationStatus.REFUSED,
+    ApplicationStatus.ABANDONED,
+    ApplicationStatus.CANCELLED,
+    ApplicationStatus.DUPLICATE,
+)
+ALL_STATUSES = "toutes"
+
+
 class ApplicationFilterForm(DsfrForm):
     q = forms.CharField(label="Nom ou SIRET", required=False, max_length=100)
     wave = forms.ModelChoiceField(
         label="Vague", queryset=Wave.objects.all(), required=False, empty_label="Toutes"
     )
     status = forms.ChoiceField(
-        label="Statut", choices=[("", "Tous")] + ApplicationStatus.choices[1:], required=False
+        label="Statut",
+        choices=[
+            ("", "En cours (par défaut)"),
+            (ALL_STATUSES, "Toutes (y compris refusées, abandonnées, annulées, doublons)"),
+        ]
+        + ApplicationStatus.choices[1:],
+        required=False,
+        help_text="Par défaut, les candidatures refusées, abandonnées, annulées et les doublons sont masqués.",
     )
     type = forms.ChoiceField(
         label="Type de structure", choices=[("", "Tous")] + StructureType.choices, required=False
@@ -485,7 +502,7 @@ class ApplicationFilterForm(DsfrForm):
 
     def filter(self, queryset):
         if not self.is_valid():
-            return queryset.order_by("-submitted_at", "-id")
+            return queryset.exclude(status__in=CLOSED_STATUSES).order_by("-submitted_at", "-id")
         data = self.cleaned_data
         if data.get("q"):
             term = re.sub(r"\s", "", data["q"])
@@ -494,7 +511,9 @@ class ApplicationFilterForm(DsfrForm):
             )
         if data.get("wave"):
             queryset = queryset.filter(wave=data["wave"])
-        if data.get("status"):
+        if not data.get("status"):
+            queryset = queryset.exclude(status__in=CLOSED_STATUSES)
+        elif data["status"] != ALL_STATUSES:
             queryset = queryset.filter(status=data["status"])
         if data.get("type"):
             queryset = queryset.filter(type=data["type"])
