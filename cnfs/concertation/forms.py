@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
+from cnfs.core.themes import mission_choices
 from cnfs.structures.models import StructureType
 from cnfs.territories.forms import CommuneField
 from cnfs.territories.models import Commune, Departement, Region
@@ -19,7 +20,6 @@ from .models import (
     ChangeKind,
     ChangeMotive,
     DecisionOutcome,
-    Mission,
     OpinionValue,
     StructureApplication,
     Wave,
@@ -195,7 +195,7 @@ class ProjectForm(DsfrModelForm):
     )
     missions = forms.MultipleChoiceField(
         label="Missions prévues pour le conseiller",
-        choices=Mission.choices,
+        choices=mission_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     places = forms.CharField(

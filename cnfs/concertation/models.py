@@ -9,6 +9,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from cnfs.core.models import TransitionLog
+from cnfs.core.themes import Theme, labels
 from cnfs.structures.models import StructureType
 
 
@@ -41,28 +42,8 @@ PENDING_STATUSES = (
 )
 
 
-class Mission(models.TextChoices):
-    DAILY_USES = "daily_uses", "Soutenir les Français dans leurs usages quotidiens du numérique"
-    CIVIC_USES = (
-        "civic_uses",
-        "Sensibiliser aux enjeux du numérique et favoriser des usages citoyens et critiques",
-    )
-    PROCEDURES = "procedures", "Rendre autonome pour réaliser des démarches administratives en ligne"
-    EQUIPMENT = "equipment", "Prendre en main un équipement informatique"
-    INTERNET = "internet", "Naviguer sur internet"
-    EMAIL = "email", "Envoyer, recevoir, gérer ses courriels"
-    OFFICE = "office", "Utiliser un traitement de texte"
-    SMARTPHONE = "smartphone", "Installer et utiliser des applications sur un smartphone"
-    CONTENT = "content", "Gérer ses contenus numériques"
-    JOB = "job", "Trouver un emploi ou une formation"
-    SCHOOLING = "schooling", "Accompagner la scolarité de son enfant"
-    BUSINESS = "business", "Le numérique au service de son activité professionnelle (TPE, artisans)"
-    FAMILY = "family", "Échanger avec ses proches"
-    HEALTH = "health", "Santé en ligne"
-    SECURITY = "security", "Sécurité numérique"
-
-
-PROGRAMME_MISSIONS = (Mission.DAILY_USES, Mission.CIVIC_USES, Mission.PROCEDURES)
+# The missions planned by an application are the shared themes of cnfs.core.themes (also those of activity reports).
+Mission = Theme
 
 
 class Wave(models.Model):
@@ -278,8 +259,7 @@ class StructureApplication(models.Model):
 
     @property
     def mission_labels(self) -> list[str]:
-        labels = dict(Mission.choices)
-        return [labels.get(code, code) for code in self.missions]
+        return labels(self.missions)
 
     @property
     def is_waiting_past_wave(self) -> bool:
