@@ -1,12 +1,10 @@
 """The emails of the concertation (SPEC §14). All go through `send_email`: after commit, from a task, once per event."""
 
 from django.core import signing
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cnfs.accounts.models import RoleAssignment
-from cnfs.accounts.roles import Role
+from cnfs.accounts.recipients import anct_recipients, prefecture_recipients, structure_recipients
 from cnfs.notifications.services import absolute_url, send_email
 
 from . import conf
@@ -29,27 +27,6 @@ def _send(event_key, to, subject, *, greeting="Bonjour,", paragraphs=(), items=(
             "url": url,
             "url_label": url_label,
         },
-    )
-
-
-def prefecture_emails(departement) -> list[str]:
-    """Agents of the préfecture of this département, or of its région."""
-    return sorted(
-        set(
-            RoleAssignment.objects.filter(role=Role.PREFECTURE)
-            .filter(Q(departement_id=departement.pk) | Q(region_id=departement.region_id))
-            .values_list("user__email", flat=True)
-        )
-    )
-
-
-def structure_admin_emails(structure) -> list[str]:
-    return sorted(
-        set(
-            RoleAssignment.objects.filter(
-                role=Role.STRUCTURE, structure=structure, is_admin=True
-            ).values_list("user__email", flat=True)
-        )
     )
 
 
@@ -117,19 +94,22 @@ def application_received(application):
 
 def opinion_given(opinion):
     application = opinion.application
-    return _send(
-        f"opinion-given:{opinion.pk}",
-        conf.anct_mailbox(),
-        f"Avis du préfet : {application.display_name} ({application.departement_id})",
-        paragraphs=[
-            f"Le préfet a donné un avis {opinion.get_value_display().lower()} sur la candidature de "
-            f"« {application.display_name} ».",
-            opinion.comment,
-        ],
-        items=[("Postes suggérés", opinion.suggested_posts if opinion.suggested_posts is not None else "—")],
-        url=absolute_url(reverse("concertation:detail", args=[application.pk])),
-        url_label="Voir la candidature",
-    )
+    for email in anct_recipients():
+        _send(
+            f"opinion-given:{opinion.pk}:{email}",
+            email,
+            f"Avis du préfet : {application.display_name} ({application.departement_id})",
+            paragraphs=[
+                f"Le préfet a donné un avis {opinion.get_value_display().lower()} sur la candidature de "
+                f"« {application.display_name} ».",
+                opinion.comment,
+            ],
+            items=[
+                ("Postes suggérés", opinion.suggested_posts if opinion.suggested_posts is not None else "—")
+            ],
+            url=absolute_url(reverse("concertation:detail", args=[application.pk])),
+            url_label="Voir la candidature",
+        )
 
 
 def decision_made(decision):
@@ -160,7 +140,7 @@ def decision_made(decision):
         greeting=f"Bonjour {application.contact_first_name},",
         paragraphs=paragraphs,
     )
-    for email in prefecture_emails(application.departement):
+    for email in prefecture_recipients(application.departement):
         _send(
             f"decision:{decision.pk}:prefecture:{email}",
             email,
@@ -171,6 +151,32 @@ def decision_made(decision):
         )
 
 
+def change_requested(change):
+    """A structure asks to add or give back posts: the préfet(s) of its département and ANCT are told."""
+    application = change.application
+    structure = application.structure
+    departement = structure.departement if structure else application.departement
+    name = structure or application.display_name
+    paragraphs = [
+        f"« {name} » demande {change.get_kind_display().lower()} : {change.posts} poste(s), "
+        f"motif « {change.get_motive_display().lower()} ».",
+        "Le préfet donne son avis sur les demandes d'ajout ; l'ANCT décide."
+        if change.kind == "addition"
+        else "L'ANCT décide des retraits de postes.",
+    ]
+    subject = f"Demande de modification de postes : {name} ({departement.pk})"
+    url = absolute_url(reverse("concertation:change_detail", args=[change.pk]))
+    for email in sorted(set(prefecture_recipients(departement)) | set(anct_recipients())):
+        _send(
+            f"post-change:{change.pk}:requested:{email}",
+            email,
+            subject,
+            paragraphs=paragraphs,
+            url=url,
+            url_label="Voir la demande",
+        )
+
+
 def change_decided(change):
     application = change.application
     accepted = change.status == "accepted"
@@ -178,7 +184,9 @@ def change_decided(change):
         f"Votre demande ({change.get_kind_display().lower()} : {change.posts}) a été "
         f"{'acceptée' if accepted else 'refusée'} par l'ANCT."
     )
-    recipients = set(structure_admin_emails(application.structure)) | {application.contact_email}
+    recipients = set(structure_recipients(application.structure, admins_only=True)) | {
+        application.contact_email
+    }
     for email in sorted(recipients):
         _send(
             f"post-change:{change.pk}:{change.status}:{email}",

@@ -192,6 +192,8 @@ CNFS_BAN_TIMEOUT = 5
 CNFS_GEO_API_URL = "https://geo.api.gouv.fr"
 
 # Structures: SIRET check against the State's company search ("off" or "api"), falling back to no check
+# Programme mailbox of ANCT: receives what waits for ANCT (opinions given, post changes, hires to validate)
+CNFS_ANCT_MAILBOX = "conseiller-numerique@anct.gouv.fr"
 CNFS_SIRENE = env.SIRENE
 CNFS_SIRENE_URL = "https://recherche-entreprises.api.gouv.fr/search"
 CNFS_SIRENE_TIMEOUT = 3
