@@ -406,6 +406,17 @@ class AbandonForm(DsfrForm):
     )
 
 
+class CancelForm(DsfrForm):
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Facultatif, 500 caractères au plus. Il est transmis au préfet avec l'annulation.",
+        error_messages={"max_length": "Le motif ne doit pas dépasser 500 caractères."},
+    )
+
+
 class DuplicateForm(DsfrForm):
     original = forms.IntegerField(
         label="Numéro de la candidature d'origine", min_value=1, help_text="Le numéro affiché dans la liste."

@@ -458,3 +458,30 @@ class PostChangeRequest(models.Model):
     @property
     def signed_posts(self) -> int:
         return self.posts if self.kind == ChangeKind.ADDITION else -self.posts
+
+
+class CancellationLink(models.Model):
+    """Proof that the applicant asks to cancel a transmitted application: a single-use, expiring link emailed to the
+    contact (the summary page's permanent link is not enough). Only the token's hash is stored."""
+
+    application = models.ForeignKey(
+        StructureApplication, on_delete=models.CASCADE, related_name="cancellation_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien d'annulation"
+        verbose_name_plural = "liens d'annulation"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="cancellation_link_expires_after_creation",
+            )
+        ]
+
+    def __str__(self):
+        return f"Lien d'annulation n° {self.pk} ({self.application_id})"

@@ -74,6 +74,24 @@ def send_confirmation(application):
     )
 
 
+def cancellation_link(application, link, token):
+    hours = int((link.expires_at - link.created_at).total_seconds() // 3600)
+    return _send(
+        f"application-cancellation-link:{link.pk}",
+        application.contact_email,
+        "Lien pour annuler votre candidature",
+        greeting=f"Bonjour {application.contact_first_name},",
+        paragraphs=[
+            f"Une demande d'annulation de la candidature de « {application.display_name} » a été faite depuis la "
+            "page de la candidature. Pour confirmer l'annulation, ouvrez le lien ci-dessous.",
+            f"Ce lien ne sert qu'une fois et reste valable {hours} heures. Si vous ne souhaitez pas annuler votre "
+            "candidature, ignorez ce message : elle reste transmise.",
+        ],
+        url=absolute_url(reverse("concertation:cancel_confirm", args=[token])),
+        url_label="Annuler ma candidature",
+    )
+
+
 def application_received(application):
     return _send(
         f"application-received:{application.pk}",

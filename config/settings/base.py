@@ -119,6 +119,8 @@ LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "public:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # 1 day
 INVITATION_VALIDITY = timedelta(days=7)
+# Link emailed to a structure contact to cancel a transmitted application: single use
+CNFS_CANCELLATION_LINK_VALIDITY = timedelta(hours=48)
 EMAIL_CONFIRMATION_VALIDITY = timedelta(days=7)
 
 # Login attempts (django-axes): 5 failures for one account from one IP lock it for 15 minutes.
