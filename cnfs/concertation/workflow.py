@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cnfs.core.workflow import Transition, TransitionError, Workflow
 
-from . import conf, notify
+from . import conf, notify, signals
 from .models import (
     ApplicationStatus,
     ApplicationTransition,
@@ -263,6 +263,9 @@ def activate(application, *, by):
             role=Role.STRUCTURE,
             structure=structure,
             is_admin=True,
+        )
+        signals.structure_activated.send(
+            StructureApplication, application=application, structure=structure, by=by
         )
     return structure
 

@@ -28,7 +28,7 @@ SORTS = {
 
 def structure_candidates(facts):
     """Every candidate the structure may see, annotated with `distance_km`, `match_status`, `match_pk`,
-    `held_elsewhere`. Empty when the structure is not activated or has no location."""
+    `match_invited` (the structure invited them), `held_elsewhere`. Empty when the structure is not activated or has no location."""
     from .models import Match
 
     structure = facts.structure
@@ -38,6 +38,7 @@ def structure_candidates(facts):
             match_status=Value(MatchStatus.NEW.value),
             match_pk=Value(None, output_field=IntegerField()),
             held_elsewhere=Value(False),
+            match_invited=Value(False),
         ).none()
     linked = list(
         Match.objects.filter(structure=structure)
@@ -57,6 +58,7 @@ def structure_candidates(facts):
     return queryset.annotate(
         match_status=Coalesce(F("own_match__status"), Value(MatchStatus.NEW.value)),
         match_pk=F("own_match__pk"),
+        match_invited=Coalesce(F("own_match__invited"), Value(False)),
     )
 
 
