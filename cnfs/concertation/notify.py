@@ -130,6 +130,31 @@ def opinion_given(opinion):
         )
 
 
+def recruitment_deadline(decision):
+    """The structure recruits within 2 months (setting) of the committee that granted its posts."""
+    from .posts import add_months
+
+    return add_months(decision.committee_date, conf.recruitment_months())
+
+
+def activation_details(application) -> list[tuple[str, str]]:
+    """The decision and the posts granted, for the activation email and page (the contact's invitation)."""
+    decision = (
+        application.decisions.filter(outcome=DecisionOutcome.POSITIVE)
+        .order_by("-committee_date", "-pk")
+        .first()
+    )
+    if decision is None:
+        return []
+    return [
+        ("Structure", application.display_name),
+        ("Décision du comité de sélection", f"positive, n° {decision.number}"),
+        ("Postes de conseiller numérique accordés", str(application.posts_granted())),
+        ("Date du comité", f"{decision.committee_date:%d/%m/%Y}"),
+        ("Recruter au plus tard le", f"{recruitment_deadline(decision):%d/%m/%Y}"),
+    ]
+
+
 def decision_made(decision):
     application = decision.application
     if decision.outcome == DecisionOutcome.POSITIVE:
@@ -137,7 +162,8 @@ def decision_made(decision):
             f"Le comité de sélection du {decision.committee_date:%d/%m/%Y} a accordé {decision.posts} poste(s) de "
             f"conseiller numérique à « {application.display_name} » (décision n° {decision.number}). "
             "Vous allez recevoir une invitation pour choisir votre mot de passe et accéder à l'espace de la "
-            f"structure. Vous avez {conf.recruitment_months()} mois à compter du comité pour recruter."
+            f"structure. Vous avez {conf.recruitment_months()} mois à compter du comité pour recruter, soit "
+            f"jusqu'au {recruitment_deadline(decision):%d/%m/%Y}."
         )
     elif decision.outcome == DecisionOutcome.NEGATIVE:
         text = (

@@ -260,6 +260,8 @@ def activate(application, *, by):
             by=by,
             first_name=application.contact_first_name,
             last_name=application.contact_last_name,
+            phone=application.contact_phone,
+            details=notify.activation_details(application),
             role=Role.STRUCTURE,
             structure=structure,
             is_admin=True,
