@@ -144,3 +144,22 @@ def test_a_draft_is_cancelled_from_its_private_page(client):
     client.post(reverse("concertation:cancel", args=[draft.public_id]))
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.CANCELLED
+
+
+def test_cancellation_pages_are_public_for_every_role(
+    role_matrix, application, django_capture_on_commit_callbacks
+):
+    from cnfs.accounts.roles import Role
+
+    token = ask_for_link(role_matrix.client, application, django_capture_on_commit_callbacks)
+    role_matrix.check(reverse("concertation:cancel_confirm", args=[token]), set(Role), public=True)
+    role_matrix.check(
+        reverse("concertation:cancel", args=[application.public_id]),
+        set(Role),
+        method="post",
+        ok=302,
+        public=True,
+    )
+    role_matrix.check(reverse("concertation:cancel_confirm", args=["faux"]), set(Role), ok=400, public=True)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
