@@ -2,13 +2,19 @@
 
 import json
 import re
+import threading
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from cnfs.accounts.models import hash_token
 from cnfs.concertation.models import ApplicationStatus, CancellationLink
 from cnfs.journal.models import JournalEntry
+from tests.concertation.test_workflow import APPS_BUT_JOURNAL, _journal_cleanup  # noqa: F401
 from tests.factories import StructureApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +169,38 @@ def test_cancellation_pages_are_public_for_every_role(
     role_matrix.check(reverse("concertation:cancel_confirm", args=["faux"]), set(Role), ok=400, public=True)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
+@pytest.mark.usefixtures("_journal_cleanup")
+def test_the_same_link_used_twice_at_the_same_moment_cancels_once():
+    from cnfs.concertation import cancellation
+
+    application = StructureApplicationFactory(submitted=True)
+    token = "jeton-de-test-" + "x" * 30
+    CancellationLink.objects.create(
+        application=application, token_hash=hash_token(token), expires_at=timezone.now() + timedelta(hours=1)
+    )
+    barrier = threading.Barrier(2)
+    results = []
+
+    def use():
+        try:
+            barrier.wait()
+            cancellation.cancel_with_link(token)
+            results.append("ok")
+        except cancellation.CancellationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "refused"]
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.CANCELLED
+    assert application.transitions.filter(name="cancel").count() == 1
