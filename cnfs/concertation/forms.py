@@ -487,7 +487,6 @@ class ApplicationFilterForm(DsfrForm):
         ]
         + ApplicationStatus.choices[1:],
         required=False,
-        help_text="Par défaut, les candidatures refusées, abandonnées, annulées et les doublons sont masqués.",
     )
     type = forms.ChoiceField(
         label="Type de structure", choices=[("", "Tous")] + StructureType.choices, required=False
@@ -510,6 +509,11 @@ class ApplicationFilterForm(DsfrForm):
         if not national:
             del self.fields["departement"]
             del self.fields["region"]
+
+    @property
+    def hides_closed(self) -> bool:
+        """The default: refused, abandoned, cancelled and duplicate applications are left out."""
+        return not (self.is_valid() and self.cleaned_data.get("status"))
 
     def filter(self, queryset):
         if not self.is_valid():

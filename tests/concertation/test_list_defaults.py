@@ -44,6 +44,7 @@ def test_closed_applications_leave_the_default_list(client, applications, role):
     assert names(response) == {"Mairie en cours"}
     assert "1 candidature" in response.content.decode()
     assert '<option value="" selected>En cours (par défaut)</option>' in response.content.decode()
+    assert "sont masqués" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.PREFECTURE, Role.ANCT])
@@ -51,6 +52,7 @@ def test_the_toutes_filter_still_shows_them(client, applications, role):
     client.force_login(UserFactory(role=role))
     response = client.get(reverse("concertation:list"), {"status": "toutes"})
     assert names(response) == CLOSED_NAMES | {"Mairie en cours"}
+    assert "sont masqués" not in response.content.decode()
     refused_only = client.get(reverse("concertation:list"), {"status": "refused"})
     assert names(refused_only) == {"Mairie refusée"}
 
