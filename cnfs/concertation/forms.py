@@ -412,7 +412,7 @@ class CancelForm(DsfrForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Facultatif, 500 caractères au plus. Il est transmis au préfet avec l'annulation.",
+        help_text="500 caractères au plus. Il figure dans l'historique de la candidature, visible du préfet et de l'ANCT.",
         error_messages={"max_length": "Le motif ne doit pas dépasser 500 caractères."},
     )
 
