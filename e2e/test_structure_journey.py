@@ -136,3 +136,22 @@ def test_the_contact_cancels_a_transmitted_application_with_the_emailed_link(pag
     page.goto(link)
     expect(page.locator("main")).to_contain_text("déjà été utilisé")
     assert_accessible(page, "annulation-lien-utilise")
+
+
+def test_sirene_prefills_the_legal_name_and_address(page, demo_data, settings, monkeypatch):
+    from cnfs.concertation import sirene
+    from tests.concertation.test_siret import FakeTransport, company
+
+    siret = valid_siret(4343)
+    settings.CNFS_SIRENE = "api"
+    monkeypatch.setattr(sirene, "urlopen", FakeTransport(payload=company(siret)))
+    page.goto("/candidatures/deposer/")
+    page.locator("#id_siret").fill(f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}")
+    page.get_by_role("button", name="Compléter la raison sociale et l'adresse depuis le SIRET").click()
+    expect(page.locator("#id_name")).to_have_value("COMMUNE DE MOULINS")
+    expect(page.locator("#id_address")).to_have_value("PLACE DE L'HOTEL DE VILLE")
+    expect(page.locator("#id_commune")).to_have_value("Moulins (03)")
+    assert_accessible(page, "candidature-sirene")
+    page.locator("#id_type_0").check(force=True)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.locator(".fr-stepper__state")).to_have_text("Étape 2 sur 5")
