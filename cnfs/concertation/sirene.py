@@ -108,7 +108,10 @@ class RechercheEntreprisesDirectory:
 
     @staticmethod
     def _parse(siret, payload):
-        for company in payload.get("results") or []:
+        results = payload[
+            "results"
+        ]  # an answer without it is unexpected: treated as no answer, not as "not found"
+        for company in results:
             candidates = list(company.get("matching_etablissements") or []) + [company.get("siege") or {}]
             for place in candidates:
                 if str(place.get("siret") or "") != siret:

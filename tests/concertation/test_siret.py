@@ -177,11 +177,19 @@ def test_a_closed_establishment_is_refused(client, directory, moulins):
     assert not StructureApplication.objects.exists()
 
 
-@pytest.mark.parametrize("error", [TimeoutError("timed out"), OSError("network unreachable")])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"error": TimeoutError("timed out")},
+        {"error": OSError("network unreachable")},
+        {"payload": {"message": "quota dépassé"}},
+        {"payload": ["not", "an", "object"]},
+    ],
+)
 def test_the_application_proceeds_without_the_check_when_sirene_does_not_answer(
-    client, directory, moulins, error
+    client, directory, moulins, answer
 ):
-    directory(error=error)
+    directory(**answer)
     response = client.post(reverse("concertation:start"), identity(siret=valid_siret(906)))
     assert response.status_code == 302
     assert StructureApplication.objects.count() == 1
