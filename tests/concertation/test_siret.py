@@ -208,3 +208,17 @@ def test_a_ridet_is_never_sent_to_sirene(client, directory, noumea):
     )
     assert response.status_code == 302
     assert transport.requests == []
+
+
+def test_a_new_caledonian_structure_is_activated_with_its_ridet(noumea):
+    from cnfs.accounts.roles import Role
+    from cnfs.concertation import workflow
+    from tests.factories import StructureApplicationFactory, UserFactory
+
+    application = StructureApplicationFactory(
+        submitted=True, siret="1234567001", commune=noumea, departement=noumea.departement
+    )
+    workflow.decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=1)
+    application.refresh_from_db()
+    assert application.structure.siret == "1234567001"
+    assert application.structure.departement_id == "988"
