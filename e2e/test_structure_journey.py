@@ -35,7 +35,8 @@ def test_a_structure_applies_and_is_activated_with_two_posts(page, demo_data):
     page.goto("/candidatures/deposer/")
     assert_accessible(page, "candidature-etape-1")
     page.locator("#id_type_0").check(force=True)
-    page.locator("#id_siret").fill(valid_siret(4242))
+    siret = valid_siret(4242)
+    page.locator("#id_siret").fill(f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}")  # the hint's format
     page.locator("#id_name").fill("Commune d'Yzeure")
     page.locator("#id_address").fill("1 place Jules Ferry")
     page.locator("#id_commune").fill("Moulins (03)")
@@ -98,6 +99,9 @@ def test_a_structure_applies_and_is_activated_with_two_posts(page, demo_data):
     page.get_by_role("button", name="Se déconnecter").click()
     # 5. The contact sets a password from the activation email and sees the posts.
     page.goto(link_in_last_email(CONTACT, "/compte/invitation/"))
+    expect(page.locator("main")).to_contain_text("Postes de conseiller numérique accordés")
+    expect(page.locator("main")).to_contain_text("Recruter au plus tard le")
+    expect(page.locator("#id_phone")).to_have_count(0)  # given in the application
     assert_accessible(page, "activation")
     page.get_by_label("Prénom", exact=True).fill("Marie")
     page.get_by_label("Nom", exact=True).fill("Lefèvre")
@@ -115,3 +119,40 @@ def test_a_structure_applies_and_is_activated_with_two_posts(page, demo_data):
     page.goto("/structure/equipe/")
     assert_accessible(page, "mon-equipe")
     assert page.console_errors == []
+
+
+def test_the_contact_cancels_a_transmitted_application_with_the_emailed_link(page, demo_data):
+    from cnfs.concertation.models import ApplicationStatus, StructureApplication
+
+    application = StructureApplication.objects.filter(status=ApplicationStatus.SUBMITTED).first()
+    page.goto(f"/candidatures/deposer/{application.public_id}/")
+    page.get_by_role("button", name="Recevoir un lien pour annuler cette candidature").click()
+    expect(page.locator("main")).to_contain_text("ouvrez le lien envoyé")
+    expect(page.locator("main")).to_contain_text("Transmise au préfet")
+    link = link_in_last_email(application.contact_email, "/candidatures/annuler/")
+    page.goto(link)
+    assert_accessible(page, "annulation")
+    page.get_by_role("button", name="Confirmer l'annulation").click()
+    expect(page.locator("main")).to_contain_text("Annulée par la structure")
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("déjà été utilisé")
+    assert_accessible(page, "annulation-lien-utilise")
+
+
+def test_sirene_prefills_the_legal_name_and_address(page, demo_data, settings, monkeypatch):
+    from cnfs.concertation import sirene
+    from tests.concertation.test_siret import FakeTransport, company
+
+    siret = valid_siret(4343)
+    settings.CNFS_SIRENE = "api"
+    monkeypatch.setattr(sirene, "urlopen", FakeTransport(payload=company(siret)))
+    page.goto("/candidatures/deposer/")
+    page.locator("#id_siret").fill(f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}")
+    page.get_by_role("button", name="Compléter la raison sociale et l'adresse depuis le SIRET").click()
+    expect(page.locator("#id_name")).to_have_value("COMMUNE DE MOULINS")
+    expect(page.locator("#id_address")).to_have_value("PLACE DE L'HOTEL DE VILLE")
+    expect(page.locator("#id_commune")).to_have_value("Moulins (03)")
+    assert_accessible(page, "candidature-sirene")
+    page.locator("#id_type_0").check(force=True)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.locator(".fr-stepper__state")).to_have_text("Étape 2 sur 5")

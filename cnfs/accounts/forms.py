@@ -89,9 +89,11 @@ class InvitationAccountForm(PasswordFieldsMixin, DsfrForm):
     )
     phone = PhoneField(required=False)
 
-    def __init__(self, *args, email="", **kwargs):
+    def __init__(self, *args, email="", phone_known=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+        if phone_known:  # given with the application: not asked again
+            del self.fields["phone"]
         self.add_password_fields()
 
     def clean(self):
@@ -106,7 +108,7 @@ class InvitationAccountForm(PasswordFieldsMixin, DsfrForm):
         return {
             "first_name": self.cleaned_data["first_name"],
             "last_name": self.cleaned_data["last_name"],
-            "phone": self.cleaned_data["phone"],
+            "phone": self.cleaned_data.get("phone", ""),
             "password": self.cleaned_data["password"],
         }
 

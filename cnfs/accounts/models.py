@@ -195,6 +195,10 @@ class Invitation(RoleScope):
     email = models.EmailField("adresse électronique")
     first_name = models.CharField("prénom", max_length=150, blank=True)
     last_name = models.CharField("nom", max_length=150, blank=True)
+    # Already known to whoever invites (a structure's contact gave it in the application): not asked again.
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    # What the invited person should know, shown in the email and on the invitation page: [[label, value], …].
+    details = models.JSONField("informations jointes", default=list, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="sent_invitations"

@@ -26,14 +26,26 @@ def scope_values(source) -> dict:
     return {field: getattr(source, field) for field in SCOPE_FIELDS}
 
 
-def invite(*, email: str, by: User | None, first_name: str = "", last_name: str = "", **scope) -> Invitation:
-    """Create an invitation and mail its link (the token exists only in the email)."""
+def invite(
+    *,
+    email: str,
+    by: User | None,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+    details=(),
+    **scope,
+) -> Invitation:
+    """Create an invitation and mail its link (the token exists only in the email). `phone`, when known, is not
+    asked again; `details` ([(label, value), …]) are shown in the email and on the invitation page."""
     token = Invitation.new_token()
     now = timezone.now()
     invitation = Invitation(
         email=User.objects.normalize_email(email),
         first_name=first_name,
         last_name=last_name,
+        phone=phone or "",
+        details=[[str(label), str(value)] for label, value in details],
         token_hash=hash_token(token),
         invited_by=by,
         created_at=now,
@@ -108,6 +120,8 @@ def accept_invitation(
                 )
             data = dict(account_data or {})
             password = data.pop("password")
+            if not data.get("phone"):
+                data["phone"] = invitation.phone
             user = User.objects.create_user(
                 invitation.email, password, email_confirmed_at=timezone.now(), **data
             )

@@ -93,6 +93,7 @@ def invitation(request, token):
         form = InvitationAccountForm(
             request.POST or None,
             email=invitation.email,
+            phone_known=bool(invitation.phone),
             initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
         )
     if request.method == "POST":

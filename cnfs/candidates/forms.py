@@ -128,7 +128,6 @@ class RegistrationForm(PasswordFieldsMixin, CandidateProfileForm):
         # The view answers the same page and mails the owner instead (cnfs/candidates/views.py register).
         return User.objects.normalize_email(self.cleaned_data["email"])
 
-
     def clean(self):
         cleaned = super().clean()
         user = User(

@@ -87,6 +87,7 @@ def request_change(application, *, by, kind, posts, motive, comment="") -> PostC
             before=None,
             after={"kind": kind, "posts": posts, "has_motive": bool(motive), "status": change.status},
         )
+        notify.change_requested(change)
     return change
 
 

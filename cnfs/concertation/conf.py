@@ -17,7 +17,3 @@ def max_posts_per_decision() -> int:
 
 def recruitment_months() -> int:
     return _get("CNFS_RECRUITMENT_MONTHS", 2)
-
-
-def anct_mailbox() -> str:
-    return _get("CNFS_ANCT_MAILBOX", "conseiller-numerique@anct.gouv.fr")

@@ -7,20 +7,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import timezone
-from stdnum.fr import siret as siret_number
 
 from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
+from cnfs.core.themes import mission_choices
 from cnfs.structures.models import StructureType
 from cnfs.territories.forms import CommuneField
 from cnfs.territories.models import Commune, Departement, Region
 
-from . import conf
+from . import conf, sirene
 from .models import (
     ApplicationStatus,
     ChangeKind,
     ChangeMotive,
     DecisionOutcome,
-    Mission,
     OpinionValue,
     StructureApplication,
     Wave,
@@ -48,44 +47,92 @@ COMMITMENTS = [
 
 
 def clean_siret_value(value: str) -> str:
-    value = re.sub(r"[\s.]", "", value or "")
-    if not value.isdigit() or len(value) != 14:
-        raise ValidationError("Le SIRET compte 14 chiffres, par exemple 210 301 905 00011.")
-    if not siret_number.is_valid(value):
-        raise ValidationError(
-            "Ce SIRET n'est pas valide : vérifiez les chiffres (clé de contrôle incorrecte)."
-        )
-    return value
+    """A SIRET typed with or without spaces, stored as its 14 digits (a RIDET as its 10 digits)."""
+    return sirene.clean_identifier(value)
 
 
 class IdentityForm(DsfrModelForm):
-    """Step 1: type, SIRET, names, address."""
+    """Step 1: type, SIRET (or RIDET in New Caledonia), names, address.
 
+    With settings.CNFS_SIRENE = "api", the SIRET is checked against the State's company directory: "Rechercher"
+    prefills the legal name and address, and an unknown or closed establishment is refused. When the directory does
+    not answer, the application proceeds unchecked."""
+
+    LOOKUP = "sirene_lookup"
+
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=30,
+        help_text="14 chiffres, sur l'avis de situation au répertoire SIRENE, par exemple 123 456 789 00012. "
+        "En Nouvelle-Calédonie, le numéro RIDET (7 chiffres et 3 chiffres d'établissement, par exemple "
+        "1234567.001).",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     commune = CommuneField(label="Commune", help_text="Nom ou code postal, par exemple « Moulins (03) ».")
 
     class Meta:
         model = StructureApplication
         fields = ["type", "siret", "name", "usual_name", "address"]
         widgets = {"type": forms.RadioSelect}
-        help_texts = {"siret": "14 chiffres, sur l'avis de situation au répertoire SIRENE."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = StructureType.choices
         self.fields["address"].required = True
-        self.fields["siret"].max_length = 20
-        self.fields["siret"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}
-        )
+        self.establishment = None
         if self.instance.commune_id and not self.is_bound:
-            self.initial["commune"] = self.instance.commune
+            self.initial.setdefault("commune", self.instance.commune)
+
+    @classmethod
+    def prefilled(cls, data, *, instance):
+        """The "Rechercher" button: an unsaved form whose name, address and commune come from the directory.
+        Returns (form, message, level)."""
+        initial = {name: data.get(name, "") for name in ("type", "siret", "name", "usual_name", "address")}
+        try:
+            siret = clean_siret_value(data.get("siret", ""))
+        except ValidationError as error:
+            form = cls(data, instance=instance)
+            return form, error.messages[0], "error"
+        initial["siret"] = siret
+        answer = None if sirene.is_ridet(siret) else sirene.get_directory().lookup(siret)
+        if answer == sirene.NOT_FOUND:
+            return cls(instance=instance, initial=initial), sirene.NOT_FOUND_MESSAGE, "error"
+        if answer is None:
+            message = (
+                "La vérification dans le répertoire SIRENE n'est pas disponible pour le moment : complétez les "
+                "champs vous-même, la candidature reste possible."
+            )
+            return cls(instance=instance, initial=initial), message, "info"
+        if answer.closed:
+            return cls(instance=instance, initial=initial), sirene.CLOSED_MESSAGE, "error"
+        initial["name"] = answer.name or initial["name"]
+        initial["address"] = answer.address or initial["address"]
+        commune = Commune.objects.filter(pk=answer.commune_code).first()
+        if commune is not None:
+            initial["commune"] = commune
+        message = "Établissement trouvé dans le répertoire SIRENE : vérifiez la raison sociale et l'adresse."
+        return cls(instance=instance, initial=initial), message, "success"
 
     def clean_siret(self):
         value = clean_siret_value(self.cleaned_data["siret"])
         existing = active_application_for_siret(value, exclude=self.instance.pk)
         if existing is not None:
             raise ValidationError(siret_taken_message(existing))
+        if not sirene.is_ridet(value):
+            answer = sirene.get_directory().lookup(value)
+            if answer == sirene.NOT_FOUND:
+                raise ValidationError(sirene.NOT_FOUND_MESSAGE)
+            if answer is not None and answer.closed:
+                raise ValidationError(sirene.CLOSED_MESSAGE)
+            self.establishment = answer
         return value
+
+    def clean(self):
+        data = super().clean()
+        siret, commune = data.get("siret"), data.get("commune")
+        if siret and commune and sirene.is_ridet(siret) and commune.departement_id != sirene.NEW_CALEDONIA:
+            self.add_error("siret", sirene.RIDET_OUTSIDE_MESSAGE)
+        return data
 
     def save(self, commit=True):
         from cnfs.territories.geocoding import get_geocoder
@@ -148,7 +195,7 @@ class ProjectForm(DsfrModelForm):
     )
     missions = forms.MultipleChoiceField(
         label="Missions prévues pour le conseiller",
-        choices=Mission.choices,
+        choices=mission_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     places = forms.CharField(
@@ -361,6 +408,17 @@ class AbandonForm(DsfrForm):
     )
 
 
+class CancelForm(DsfrForm):
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="500 caractères au plus. Il figure dans l'historique de la candidature, visible du préfet et de l'ANCT.",
+        error_messages={"max_length": "Le motif ne doit pas dépasser 500 caractères."},
+    )
+
+
 class DuplicateForm(DsfrForm):
     original = forms.IntegerField(
         label="Numéro de la candidature d'origine", min_value=1, help_text="Le numéro affiché dans la liste."
@@ -415,13 +473,29 @@ SORTS = {
 }
 
 
+# Applications that have left every active list (SPEC §3): shown only when the filter asks for them.
+CLOSED_STATUSES = (
+    ApplicationStatus.REFUSED,
+    ApplicationStatus.ABANDONED,
+    ApplicationStatus.CANCELLED,
+    ApplicationStatus.DUPLICATE,
+)
+ALL_STATUSES = "toutes"
+
+
 class ApplicationFilterForm(DsfrForm):
     q = forms.CharField(label="Nom ou SIRET", required=False, max_length=100)
     wave = forms.ModelChoiceField(
         label="Vague", queryset=Wave.objects.all(), required=False, empty_label="Toutes"
     )
     status = forms.ChoiceField(
-        label="Statut", choices=[("", "Tous")] + ApplicationStatus.choices[1:], required=False
+        label="Statut",
+        choices=[
+            ("", "En cours (par défaut)"),
+            (ALL_STATUSES, "Toutes (y compris refusées, abandonnées, annulées, doublons)"),
+        ]
+        + ApplicationStatus.choices[1:],
+        required=False,
     )
     type = forms.ChoiceField(
         label="Type de structure", choices=[("", "Tous")] + StructureType.choices, required=False
@@ -445,9 +519,14 @@ class ApplicationFilterForm(DsfrForm):
             del self.fields["departement"]
             del self.fields["region"]
 
+    @property
+    def hides_closed(self) -> bool:
+        """The default: refused, abandoned, cancelled and duplicate applications are left out."""
+        return not (self.is_valid() and self.cleaned_data.get("status"))
+
     def filter(self, queryset):
         if not self.is_valid():
-            return queryset.order_by("-submitted_at", "-id")
+            return queryset.exclude(status__in=CLOSED_STATUSES).order_by("-submitted_at", "-id")
         data = self.cleaned_data
         if data.get("q"):
             term = re.sub(r"\s", "", data["q"])
@@ -456,7 +535,9 @@ class ApplicationFilterForm(DsfrForm):
             )
         if data.get("wave"):
             queryset = queryset.filter(wave=data["wave"])
-        if data.get("status"):
+        if not data.get("status"):
+            queryset = queryset.exclude(status__in=CLOSED_STATUSES)
+        elif data["status"] != ALL_STATUSES:
             queryset = queryset.filter(status=data["status"])
         if data.get("type"):
             queryset = queryset.filter(type=data["type"])

@@ -9,6 +9,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from cnfs.core.models import TransitionLog
+from cnfs.core.themes import Theme, labels
 from cnfs.structures.models import StructureType
 
 
@@ -41,28 +42,8 @@ PENDING_STATUSES = (
 )
 
 
-class Mission(models.TextChoices):
-    DAILY_USES = "daily_uses", "Soutenir les Français dans leurs usages quotidiens du numérique"
-    CIVIC_USES = (
-        "civic_uses",
-        "Sensibiliser aux enjeux du numérique et favoriser des usages citoyens et critiques",
-    )
-    PROCEDURES = "procedures", "Rendre autonome pour réaliser des démarches administratives en ligne"
-    EQUIPMENT = "equipment", "Prendre en main un équipement informatique"
-    INTERNET = "internet", "Naviguer sur internet"
-    EMAIL = "email", "Envoyer, recevoir, gérer ses courriels"
-    OFFICE = "office", "Utiliser un traitement de texte"
-    SMARTPHONE = "smartphone", "Installer et utiliser des applications sur un smartphone"
-    CONTENT = "content", "Gérer ses contenus numériques"
-    JOB = "job", "Trouver un emploi ou une formation"
-    SCHOOLING = "schooling", "Accompagner la scolarité de son enfant"
-    BUSINESS = "business", "Le numérique au service de son activité professionnelle (TPE, artisans)"
-    FAMILY = "family", "Échanger avec ses proches"
-    HEALTH = "health", "Santé en ligne"
-    SECURITY = "security", "Sécurité numérique"
-
-
-PROGRAMME_MISSIONS = (Mission.DAILY_USES, Mission.CIVIC_USES, Mission.PROCEDURES)
+# The missions planned by an application are the shared themes of cnfs.core.themes (also those of activity reports).
+Mission = Theme
 
 
 class Wave(models.Model):
@@ -278,8 +259,7 @@ class StructureApplication(models.Model):
 
     @property
     def mission_labels(self) -> list[str]:
-        labels = dict(Mission.choices)
-        return [labels.get(code, code) for code in self.missions]
+        return labels(self.missions)
 
     @property
     def is_waiting_past_wave(self) -> bool:
@@ -478,3 +458,30 @@ class PostChangeRequest(models.Model):
     @property
     def signed_posts(self) -> int:
         return self.posts if self.kind == ChangeKind.ADDITION else -self.posts
+
+
+class CancellationLink(models.Model):
+    """Proof that the applicant asks to cancel a transmitted application: a single-use, expiring link emailed to the
+    contact (the summary page's permanent link is not enough). Only the token's hash is stored."""
+
+    application = models.ForeignKey(
+        StructureApplication, on_delete=models.CASCADE, related_name="cancellation_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien d'annulation"
+        verbose_name_plural = "liens d'annulation"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="cancellation_link_expires_after_creation",
+            )
+        ]
+
+    def __str__(self):
+        return f"Lien d'annulation n° {self.pk} ({self.application_id})"

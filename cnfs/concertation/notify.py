@@ -1,12 +1,10 @@
 """The emails of the concertation (SPEC §14). All go through `send_email`: after commit, from a task, once per event."""
 
 from django.core import signing
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cnfs.accounts.models import RoleAssignment
-from cnfs.accounts.roles import Role
+from cnfs.accounts.recipients import anct_recipients, prefecture_recipients, structure_recipients
 from cnfs.notifications.services import absolute_url, send_email
 
 from . import conf
@@ -42,27 +40,6 @@ def _send(
             "url_label": url_label,
         },
         links={"url": url} if secret_url else None,
-    )
-
-
-def prefecture_emails(departement) -> list[str]:
-    """Agents of the préfecture of this département, or of its région."""
-    return sorted(
-        set(
-            RoleAssignment.objects.filter(role=Role.PREFECTURE)
-            .filter(Q(departement_id=departement.pk) | Q(region_id=departement.region_id))
-            .values_list("user__email", flat=True)
-        )
-    )
-
-
-def structure_admin_emails(structure) -> list[str]:
-    return sorted(
-        set(
-            RoleAssignment.objects.filter(
-                role=Role.STRUCTURE, structure=structure, is_admin=True
-            ).values_list("user__email", flat=True)
-        )
     )
 
 
@@ -111,6 +88,24 @@ def send_confirmation(application):
     )
 
 
+def cancellation_link(application, link, token):
+    hours = int((link.expires_at - link.created_at).total_seconds() // 3600)
+    return _send(
+        f"application-cancellation-link:{link.pk}",
+        application.contact_email,
+        "Lien pour annuler votre candidature",
+        greeting=f"Bonjour {application.contact_first_name},",
+        paragraphs=[
+            f"Une demande d'annulation de la candidature de « {application.display_name} » a été faite depuis la "
+            "page de la candidature. Pour confirmer l'annulation, ouvrez le lien ci-dessous.",
+            f"Ce lien ne sert qu'une fois et reste valable {hours} heures. Si vous ne souhaitez pas annuler votre "
+            "candidature, ignorez ce message : elle reste transmise.",
+        ],
+        url=absolute_url(reverse("concertation:cancel_confirm", args=[token])),
+        url_label="Annuler ma candidature",
+    )
+
+
 def application_received(application):
     return _send(
         f"application-received:{application.pk}",
@@ -131,19 +126,47 @@ def application_received(application):
 
 def opinion_given(opinion):
     application = opinion.application
-    return _send(
-        f"opinion-given:{opinion.pk}",
-        conf.anct_mailbox(),
-        f"Avis du préfet : {application.display_name} ({application.departement_id})",
-        paragraphs=[
-            f"Le préfet a donné un avis {opinion.get_value_display().lower()} sur la candidature de "
-            f"« {application.display_name} ».",
-            opinion.comment,
-        ],
-        items=[("Postes suggérés", opinion.suggested_posts if opinion.suggested_posts is not None else "—")],
-        url=absolute_url(reverse("concertation:detail", args=[application.pk])),
-        url_label="Voir la candidature",
+    for email in anct_recipients():
+        _send(
+            f"opinion-given:{opinion.pk}:{email}",
+            email,
+            f"Avis du préfet : {application.display_name} ({application.departement_id})",
+            paragraphs=[
+                f"Le préfet a donné un avis {opinion.get_value_display().lower()} sur la candidature de "
+                f"« {application.display_name} ».",
+                opinion.comment,
+            ],
+            items=[
+                ("Postes suggérés", opinion.suggested_posts if opinion.suggested_posts is not None else "—")
+            ],
+            url=absolute_url(reverse("concertation:detail", args=[application.pk])),
+            url_label="Voir la candidature",
+        )
+
+
+def recruitment_deadline(decision):
+    """The structure recruits within 2 months (setting) of the committee that granted its posts."""
+    from .posts import add_months
+
+    return add_months(decision.committee_date, conf.recruitment_months())
+
+
+def activation_details(application) -> list[tuple[str, str]]:
+    """The decision and the posts granted, for the activation email and page (the contact's invitation)."""
+    decision = (
+        application.decisions.filter(outcome=DecisionOutcome.POSITIVE)
+        .order_by("-committee_date", "-pk")
+        .first()
     )
+    if decision is None:
+        return []
+    return [
+        ("Structure", application.display_name),
+        ("Décision du comité de sélection", f"positive, n° {decision.number}"),
+        ("Postes de conseiller numérique accordés", str(application.posts_granted())),
+        ("Date du comité", f"{decision.committee_date:%d/%m/%Y}"),
+        ("Recruter au plus tard le", f"{recruitment_deadline(decision):%d/%m/%Y}"),
+    ]
 
 
 def decision_made(decision):
@@ -153,7 +176,8 @@ def decision_made(decision):
             f"Le comité de sélection du {decision.committee_date:%d/%m/%Y} a accordé {decision.posts} poste(s) de "
             f"conseiller numérique à « {application.display_name} » (décision n° {decision.number}). "
             "Vous allez recevoir une invitation pour choisir votre mot de passe et accéder à l'espace de la "
-            f"structure. Vous avez {conf.recruitment_months()} mois à compter du comité pour recruter."
+            f"structure. Vous avez {conf.recruitment_months()} mois à compter du comité pour recruter, soit "
+            f"jusqu'au {recruitment_deadline(decision):%d/%m/%Y}."
         )
     elif decision.outcome == DecisionOutcome.NEGATIVE:
         text = (
@@ -174,7 +198,7 @@ def decision_made(decision):
         greeting=f"Bonjour {application.contact_first_name},",
         paragraphs=paragraphs,
     )
-    for email in prefecture_emails(application.departement):
+    for email in prefecture_recipients(application.departement):
         _send(
             f"decision:{decision.pk}:prefecture:{email}",
             email,
@@ -185,6 +209,32 @@ def decision_made(decision):
         )
 
 
+def change_requested(change):
+    """A structure asks to add or give back posts: the préfet(s) of its département and ANCT are told."""
+    application = change.application
+    structure = application.structure
+    departement = structure.departement if structure else application.departement
+    name = structure or application.display_name
+    paragraphs = [
+        f"« {name} » demande {change.get_kind_display().lower()} : {change.posts} poste(s), "
+        f"motif « {change.get_motive_display().lower()} ».",
+        "Le préfet donne son avis sur les demandes d'ajout ; l'ANCT décide."
+        if change.kind == "addition"
+        else "L'ANCT décide des retraits de postes.",
+    ]
+    subject = f"Demande de modification de postes : {name} ({departement.pk})"
+    url = absolute_url(reverse("concertation:change_detail", args=[change.pk]))
+    for email in sorted(set(prefecture_recipients(departement)) | set(anct_recipients())):
+        _send(
+            f"post-change:{change.pk}:requested:{email}",
+            email,
+            subject,
+            paragraphs=paragraphs,
+            url=url,
+            url_label="Voir la demande",
+        )
+
+
 def change_decided(change):
     application = change.application
     accepted = change.status == "accepted"
@@ -192,7 +242,9 @@ def change_decided(change):
         f"Votre demande ({change.get_kind_display().lower()} : {change.posts}) a été "
         f"{'acceptée' if accepted else 'refusée'} par l'ANCT."
     )
-    recipients = set(structure_admin_emails(application.structure)) | {application.contact_email}
+    recipients = set(structure_recipients(application.structure, admins_only=True)) | {
+        application.contact_email
+    }
     for email in sorted(recipients):
         _send(
             f"post-change:{change.pk}:{change.status}:{email}",

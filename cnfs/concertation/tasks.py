@@ -3,12 +3,10 @@ settings.CNFS_DAILY_TASKS (07:00), through cnfs.core.scheduling; `manage.py send
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from cnfs.accounts.models import RoleAssignment
-from cnfs.accounts.roles import Role
+from cnfs.accounts.recipients import prefecture_assignments
 
 from . import notify
 from .models import StructureApplication
@@ -36,11 +34,8 @@ def send_prefecture_digest(day_iso: str | None = None) -> int:
         by_departement.setdefault(application.departement_id, []).append(application)
     region_of = {a.departement_id: a.departement.region_id for a in applications}
     sent = 0
-    agents = (
-        RoleAssignment.objects.filter(role=Role.PREFECTURE)
-        .filter(Q(departement_id__in=by_departement) | Q(region_id__in=set(region_of.values())))
-        .select_related("user")
-    )
+    departements = {a.departement_id: a.departement for a in applications}.values()
+    agents = prefecture_assignments(departements).select_related("user")
     mail = {}
     for agent in agents:
         codes = (

@@ -12,6 +12,7 @@ urlpatterns = [
     path("deposer/<uuid:public_id>/transmettre/", apply.transmit, name="transmit"),
     path("deposer/<uuid:public_id>/annuler/", apply.cancel, name="cancel"),
     path("confirmer/<str:token>/", apply.confirm, name="confirm"),
+    path("annuler/<str:token>/", apply.cancel_confirm, name="cancel_confirm"),
     # Préfecture and ANCT
     path("", review.application_list, name="list"),
     path("export.<str:fmt>", review.application_export, name="export"),

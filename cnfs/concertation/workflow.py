@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cnfs.core.workflow import Transition, TransitionError, Workflow
 
-from . import conf, notify
+from . import conf, notify, signals
 from .models import (
     ApplicationStatus,
     ApplicationTransition,
@@ -268,9 +268,14 @@ def activate(application, *, by):
             by=by,
             first_name=application.contact_first_name,
             last_name=application.contact_last_name,
+            phone=application.contact_phone,
+            details=notify.activation_details(application),
             role=Role.STRUCTURE,
             structure=structure,
             is_admin=True,
+        )
+        signals.structure_activated.send(
+            StructureApplication, application=application, structure=structure, by=by
         )
     return structure
 

@@ -5,3 +5,6 @@ class RecruitmentConfig(AppConfig):
     name = "cnfs.recruitment"
     label = "recruitment"
     verbose_name = "Mises en relation et recrutements"
+
+    def ready(self):
+        from . import invitations  # noqa: F401  (connects the receiver of the structure's activation)

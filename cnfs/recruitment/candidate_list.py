@@ -27,8 +27,9 @@ SORTS = {
 
 
 def structure_candidates(facts):
-    """Every candidate the structure may see (through matching, or through a match it acted on), annotated with `distance_km`, `match_status`, `match_pk`,
-    `held_elsewhere`. Empty when the structure is not activated or has no location."""
+    """Every candidate the structure may see (through matching, or through a match it acted on), annotated with
+    `distance_km`, `match_status`, `match_pk`, `match_invited` (the structure invited them), `held_elsewhere`. Empty
+    when the structure is not activated or has no location."""
     from .models import Match
 
     structure = facts.structure
@@ -38,6 +39,7 @@ def structure_candidates(facts):
             match_status=Value(MatchStatus.NEW.value),
             match_pk=Value(None, output_field=IntegerField()),
             held_elsewhere=Value(False),
+            match_invited=Value(False),
         ).none()
     # A row keeps a candidate visible once the structure has acted on them (seen through matching at the time); a
     # row an invitation opened and nobody acted on yet does not: an invitation never widens what a structure sees.
@@ -60,6 +62,7 @@ def structure_candidates(facts):
     return queryset.annotate(
         match_status=Coalesce(F("own_match__status"), Value(MatchStatus.NEW.value)),
         match_pk=F("own_match__pk"),
+        match_invited=Coalesce(F("own_match__invited"), Value(False)),
     )
 
 

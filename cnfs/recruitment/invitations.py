@@ -1,9 +1,11 @@
 """A structure invites a candidate it has identified: an email to register; the match appears when they do."""
 
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from cnfs.concertation.signals import structure_activated
 from cnfs.journal.services import record
 from cnfs.notifications.services import absolute_url, send_email
 
@@ -53,3 +55,11 @@ def attach_invitations(candidate) -> int:
         invitation.save(update_fields=["used_at"])
         count += 1
     return count
+
+
+@receiver(structure_activated, dispatch_uid="recruitment.invite_identified_candidate")
+def invite_identified_candidate(sender, *, application, structure, by=None, **kwargs):
+    """Question 12 of the application: the candidate the structure had identified is invited to register once the
+    structure is activated; they show in its list, as invited, when they register."""
+    if application.candidate_email:
+        invite_candidate(structure, application.candidate_email, by=by)

@@ -1,25 +1,9 @@
 """Emails of the recruitment steps (§14): queued after commit, at most once per event."""
 
-from django.db.models import Q
 from django.urls import reverse
 
-from cnfs.accounts.models import User
-from cnfs.accounts.roles import Role
+from cnfs.accounts.recipients import anct_recipients, prefecture_recipients, structure_users
 from cnfs.notifications.services import absolute_url, send_email
-
-
-def _structure_users(structure):
-    return User.objects.filter(
-        role_assignments__role=Role.STRUCTURE, role_assignments__structure=structure
-    ).distinct()
-
-
-def _prefecture_users(structure):
-    departement = structure.departement
-    return User.objects.filter(
-        Q(role_assignments__departement=departement) | Q(role_assignments__region_id=departement.region_id),
-        role_assignments__role=Role.PREFECTURE,
-    ).distinct()
 
 
 def _to_candidate(match, key, subject, template):
@@ -51,18 +35,28 @@ def hire_requested(match):
         "Une structure souhaite vous recruter",
         "recruitment/emails/hire_requested_candidate",
     )
-    for user in _prefecture_users(match.structure):
+    # ANCT validates the hire; the préfecture follows its territory.
+    step = match.transitions.count()
+    for email in anct_recipients():
         send_email(
-            event_key=f"match:{match.pk}:hire_requested:prefecture:{user.pk}:{match.transitions.count()}",
-            to=user.email,
+            event_key=f"match:{match.pk}:hire_requested:anct:{email}:{step}",
+            to=email,
+            subject=f"Recrutement à valider : {match.structure}",
+            template="recruitment/emails/hire_requested_anct",
+            context={"match": match, "url": absolute_url(reverse("recruitment:hire_requests"))},
+        )
+    for email in prefecture_recipients(match.structure.departement):
+        send_email(
+            event_key=f"match:{match.pk}:hire_requested:prefecture:{email}:{step}",
+            to=email,
             subject=f"Recrutement d'un conseiller numérique : {match.structure}",
             template="recruitment/emails/hire_requested_prefecture",
-            context={"match": match, "user": user},
+            context={"match": match},
         )
 
 
 def hire_refused(match, reason):
-    for user in _structure_users(match.structure):
+    for user in structure_users(match.structure):
         send_email(
             event_key=f"match:{match.pk}:hire_refused:{user.pk}:{match.transitions.count()}",
             to=user.email,

@@ -5,8 +5,9 @@ import io
 from docx import Document
 from docx.shared import Pt
 
-from cnfs.concertation.models import PROGRAMME_MISSIONS, Mission
 from cnfs.core.documents import add_paragraph
+from cnfs.core.themes import PROGRAMME_MISSIONS
+from cnfs.core.themes import Theme as Mission
 
 
 def job_description(structure, application) -> bytes:

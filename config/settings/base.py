@@ -120,6 +120,8 @@ LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "public:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # 1 day
 INVITATION_VALIDITY = timedelta(days=7)
+# Link emailed to a structure contact to cancel a transmitted application: single use
+CNFS_CANCELLATION_LINK_VALIDITY = timedelta(hours=48)
 EMAIL_CONFIRMATION_VALIDITY = timedelta(days=7)
 
 # Login attempts (django-axes): 5 failures for one account from one IP lock it for 15 minutes.
@@ -217,6 +219,13 @@ CNFS_GEOCODER = env.GEOCODER  # "offline" (commune centre) or "ban" (Base Adress
 CNFS_BAN_URL = "https://api-adresse.data.gouv.fr/search/"
 CNFS_BAN_TIMEOUT = 5
 CNFS_GEO_API_URL = "https://geo.api.gouv.fr"
+
+# Structures: SIRET check against the State's company search ("off" or "api"), falling back to no check
+# Programme mailbox of ANCT: receives what waits for ANCT (opinions given, post changes, hires to validate)
+CNFS_ANCT_MAILBOX = "conseiller-numerique@anct.gouv.fr"
+CNFS_SIRENE = env.SIRENE
+CNFS_SIRENE_URL = "https://recherche-entreprises.api.gouv.fr/search"
+CNFS_SIRENE_TIMEOUT = 3
 
 LOGGING = {
     "version": 1,

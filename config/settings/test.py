@@ -16,3 +16,4 @@ AXES_ENABLED = True
 # Test databases are emptied between transactional tests (browser, concurrency): the journal triggers would refuse
 # it, so tests/journal/test_journal.py installs them inside its own tests instead.
 CNFS_JOURNAL_TRIGGERS = False
+CNFS_SIRENE = "off"  # tests never touch the network: they inject a fake directory

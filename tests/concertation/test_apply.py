@@ -174,8 +174,8 @@ def test_every_commitment_must_be_accepted(client):
     assert application.commitments_accepted_at is None
 
 
-def test_the_applicant_can_cancel(client):
-    application = StructureApplicationFactory(submitted=True)
+def test_the_applicant_can_cancel_a_draft(client):
+    application = StructureApplicationFactory()
     client.post(reverse("concertation:cancel", args=[application.public_id]))
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CANCELLED

@@ -68,7 +68,9 @@ def test_illegal_transition_raises(actor):
     assert match.status == MatchStatus.NEW
 
 
-def test_request_hire_success_tells_candidate_and_prefecture(actor, django_capture_on_commit_callbacks):
+def test_request_hire_success_tells_candidate_anct_and_prefecture(
+    actor, django_capture_on_commit_callbacks, settings
+):
     match = MatchFactory(shortlisted=True)
     prefect = UserFactory(role=Role.PREFECTURE)  # scoped to the Allier, the structure's département
     with django_capture_on_commit_callbacks(execute=True):
@@ -76,7 +78,9 @@ def test_request_hire_success_tells_candidate_and_prefecture(actor, django_captu
     match.refresh_from_db()
     assert match.status == MatchStatus.HIRE_REQUESTED
     recipients = {m.to[0] for m in mail.outbox}
-    assert recipients == {match.candidate.user.email, prefect.email}
+    assert recipients == {match.candidate.user.email, prefect.email, settings.CNFS_ANCT_MAILBOX}
+    to_anct = next(m for m in mail.outbox if m.to == [settings.CNFS_ANCT_MAILBOX])
+    assert "/recrutements/" in to_anct.body and "Valider cette candidature" in to_anct.body
 
 
 @pytest.mark.parametrize(

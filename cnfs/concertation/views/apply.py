@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from cnfs.accounts import ratelimit
 
-from .. import notify, workflow
-from ..forms import STEPS, CommitmentsForm
+from .. import cancellation, notify, sirene, workflow
+from ..forms import STEPS, CancelForm, CommitmentsForm, IdentityForm
 from ..models import ApplicationStatus, StructureApplication
 
 SESSION_KEY = "cnfs_application_draft"
@@ -57,6 +57,10 @@ def step(request, public_id, number):
 
 def _render_step(request, application, number):
     _, title, form_class = _step(number)
+    if request.method == "POST" and form_class is IdentityForm and IdentityForm.LOOKUP in request.POST:
+        form, message, level = IdentityForm.prefilled(request.POST, instance=application)
+        getattr(messages, level)(request, message)
+        return _page(request, application, number, title, form, status=200)
     form = _form(form_class, request, application)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -72,6 +76,10 @@ def _render_step(request, application, number):
         if number < STEP_COUNT:
             return redirect("concertation:step", public_id=application.public_id, number=number + 1)
         return redirect("concertation:summary", public_id=application.public_id)
+    return _page(request, application, number, title, form, status=400 if request.method == "POST" else 200)
+
+
+def _page(request, application, number, title, form, *, status):
     next_title = _step(number + 1)[1] if number < STEP_COUNT else "Récapitulatif"
     return render(
         request,
@@ -85,8 +93,11 @@ def _render_step(request, application, number):
             "next_title": next_title,
             "step_count": STEP_COUNT,
             "steps": [(n, t) for n, t, _ in STEPS],
+            "sirene_lookup": IdentityForm.LOOKUP
+            if number == 1 and sirene.get_directory().name != "off"
+            else "",
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -107,6 +118,7 @@ def summary(request, public_id):
             else [],
             "steps": [(n, t) for n, t, _ in STEPS],
             "can_cancel": workflow.can(application, "cancel"),
+            "cancel_needs_link": cancellation.needs_link(application),
         },
     )
 
@@ -168,11 +180,58 @@ def confirm(request, token):
 @login_not_required
 @require_POST
 def cancel(request, public_id):
+    """A draft is cancelled at once; a transmitted application needs the link mailed to its contact."""
     application = get_object_or_404(StructureApplication, public_id=public_id)
+    if application.status == ApplicationStatus.DRAFT:
+        try:
+            workflow.cancel(application, by=None)
+        except workflow.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "La candidature est annulée.")
+        return redirect("concertation:summary", public_id=public_id)
     try:
-        workflow.cancel(application, by=None, reason=request.POST.get("reason", "")[:500])
-    except workflow.TransitionError as error:
+        cancellation.send_link(application)
+    except cancellation.CancellationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "La candidature est annulée.")
+        hours = int(settings.CNFS_CANCELLATION_LINK_VALIDITY.total_seconds() // 3600)
+        messages.info(
+            request,
+            "Pour confirmer l'annulation, ouvrez le lien envoyé à l'adresse du contact de la candidature "
+            f"(valable {hours} heures, utilisable une fois). La candidature n'est pas annulée tant que ce lien "
+            "n'est pas ouvert.",
+        )
     return redirect("concertation:summary", public_id=public_id)
+
+
+@login_not_required
+def cancel_confirm(request, token):
+    """The link from the email: a page that asks for confirmation (a GET never cancels: mail scanners open links)."""
+    form = CancelForm(request.POST or None)
+    try:
+        link = cancellation.check_link(token)
+    except cancellation.CancellationError as error:
+        return _cancel_invalid(request, error)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = cancellation.cancel_with_link(token, reason=form.cleaned_data["reason"])
+        except cancellation.CancellationError as error:
+            return _cancel_invalid(request, error)
+        messages.success(request, "La candidature est annulée.")
+        return redirect("concertation:summary", public_id=application.public_id)
+    return render(
+        request,
+        "concertation/cancel_confirm.html",
+        {"title": "Annuler la candidature", "application": link.application, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _cancel_invalid(request, error):
+    return render(
+        request,
+        "concertation/cancel_invalid.html",
+        {"title": "Lien d'annulation non valide", "message": str(error)},
+        status=400,
+    )
