@@ -103,6 +103,7 @@ def cancellation_link(application, link, token):
         ],
         url=absolute_url(reverse("concertation:cancel_confirm", args=[token])),
         url_label="Annuler ma candidature",
+        secret_url=True,
     )
 
 
@@ -121,6 +122,7 @@ def application_received(application):
         items=summary_items(application),
         url=absolute_url(reverse("concertation:summary", args=[application.public_id])),
         url_label="Voir ma candidature",
+        secret_url=True,  # the application's private page
     )
 
 
