@@ -58,7 +58,15 @@ def _render_step(request, application, number):
     form = _form(form_class, request, application)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            application = form.save()
+            if (
+                application.pk is None
+            ):  # the draft's creation is a step of the workflow: its history starts here
+                application = form.save(commit=False)
+                application.last_step = number
+                workflow.create(application)
+                form.save_m2m()
+            else:
+                application = form.save()
             application.last_step = max(application.last_step, number)
             application.save(update_fields=["last_step", "updated_at"])
         request.session[SESSION_KEY] = str(application.public_id)

@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
-from cnfs.journal.services import record
 
 from .. import conf
 from ..forms import WaveForm
 from ..models import CommitteeDecision, Wave
+from ..waves import create_wave
+from ..workflow import TransitionError
 
 
 def gauge():
@@ -43,10 +44,13 @@ def gauge():
 def wave_list(request):
     form = WaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wave = form.save()
-        record("wave.created", wave, by=request.user, after=form.cleaned_data)
-        messages.success(request, f"La vague « {wave.name} » est créée.")
-        return redirect("concertation:waves")
+        try:
+            wave = create_wave(by=request.user, **form.cleaned_data)
+        except TransitionError as error:  # another agent created an overlapping wave meanwhile
+            form.add_error("opens_on", str(error))
+        else:
+            messages.success(request, f"La vague « {wave.name} » est créée.")
+            return redirect("concertation:waves")
     waves = Wave.objects.annotate(
         applications_count=Count("applications", filter=~Q(applications__status="draft"), distinct=True),
         granted=Coalesce(Sum("applications__decisions__posts"), 0),
