@@ -336,6 +336,8 @@ class DecisionForm(DsfrForm):
         },
     )
 
+    requires_waiver = True  # one application without opinion: the waiver is required (not so for a batch)
+
     def __init__(self, *args, opinion_given=False, **kwargs):
         """`opinion_given`: the préfet has given their opinion, so "décision sans avis" is not offered."""
         super().__init__(*args, **kwargs)
@@ -355,7 +357,11 @@ class DecisionForm(DsfrForm):
             )
         if not self.opinion_given:
             checked, reason = data.get("without_opinion"), (data.get("without_opinion_reason") or "").strip()
-            if checked and not reason and "without_opinion_reason" not in self.errors:
+            if not checked and not reason and self.requires_waiver:
+                from .workflow import NO_OPINION
+
+                self.add_error("without_opinion", NO_OPINION)
+            elif checked and not reason and "without_opinion_reason" not in self.errors:
                 self.add_error(
                     "without_opinion_reason", "Indiquez pourquoi l'ANCT décide sans l'avis du préfet."
                 )
@@ -375,6 +381,9 @@ class DecisionForm(DsfrForm):
 
 
 class BatchDecisionForm(DecisionForm):
+    requires_waiver = (
+        False  # some checked applications may have their opinion: the workflow tells which do not
+    )
     applications = forms.ModelMultipleChoiceField(
         label="Candidatures", queryset=StructureApplication.objects.none(), widget=forms.MultipleHiddenInput
     )

@@ -111,6 +111,12 @@ def posts_1_to_max(application, attempt):
     return None
 
 
+NO_OPINION = (
+    "Le préfet n'a pas encore donné son avis : attendez-le, ou cochez « Décision sans avis du préfet » "
+    "et indiquez le motif."
+)
+
+
 def opinion_given_or_waived(application, attempt):
     """ANCT decides after the préfet's opinion, unless it records a "décision sans avis" with its reason."""
     if not given(attempt, "without_opinion_reason"):
@@ -119,10 +125,7 @@ def opinion_given_or_waived(application, attempt):
         return None
     if PrefectOpinion.objects.filter(application=application).exists():
         return None
-    return (
-        "Le préfet n'a pas encore donné son avis : attendez-le, ou cochez « Décision sans avis du préfet » "
-        "et indiquez le motif."
-    )
+    return NO_OPINION
 
 
 def no_final_decision(application, attempt):

@@ -155,8 +155,7 @@ def decide(request, pk):
         except workflow.TransitionForbidden as error:
             raise PermissionDenied(str(error)) from error
         except workflow.TransitionError as error:
-            field = "without_opinion" if "without_opinion" in form.fields and "avis" in str(error) else None
-            form.add_error(field, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, f"Décision n° {decision.number} enregistrée.")
             return redirect("concertation:detail", pk=application.pk)
