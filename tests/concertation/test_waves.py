@@ -201,3 +201,30 @@ def test_two_anct_agents_creating_overlapping_waves_at_the_same_moment_make_one_
         thread.join()
     assert sorted(results) == ["ok", "refused"]
     assert Wave.objects.count() == 1
+
+
+def test_the_public_path_creates_the_draft_as_a_step_and_confirms_into_the_waiting_list(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    import re
+
+    from tests.concertation.test_apply import COMMITMENTS, CONTACT, MOTIVATION, identity, project
+    from tests.factories import CommuneFactory
+
+    CommuneFactory()
+    client.post(reverse("concertation:start"), identity())
+    application = StructureApplication.objects.get()
+    log = ApplicationTransition.objects.get(application=application)
+    assert (log.name, log.from_status, log.to_status, log.by) == ("create", "", S.DRAFT, None)
+    assert JournalEntry.objects.for_object(application).get().action == "application.create"
+    for number, data in [(2, CONTACT), (3, project()), (4, MOTIVATION), (5, COMMITMENTS)]:
+        client.post(reverse("concertation:step", args=[application.public_id, number]), data)
+    assert ApplicationTransition.objects.filter(application=application).count() == 1  # steps are not moves
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("concertation:transmit", args=[application.public_id]))
+    link = re.search(r"http://testserver(/candidatures/confirmer/\S+)", mailoutbox[-1].body).group(1)
+    response = client.get(link, follow=True)
+    application.refresh_from_db()
+    assert application.status == S.WAITING_FOR_WAVE
+    html = response.content.decode()
+    assert "prochaine vague" in html and "En attente de vague" in html

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cnfs.core.workflow import APPLICANT
+
 from .. import notify, workflow
 from ..forms import STEPS, CommitmentsForm
 from ..models import ApplicationStatus, StructureApplication
@@ -112,7 +114,7 @@ def summary(request, public_id):
             if application.status == ApplicationStatus.DRAFT
             else [],
             "steps": [(n, t) for n, t, _ in STEPS],
-            "can_cancel": workflow.can(application, "cancel"),
+            "can_cancel": "cancel" in workflow.WORKFLOW.action_names(application, by=None, role=APPLICANT),
         },
     )
 
@@ -162,7 +164,13 @@ def confirm(request, token):
             except workflow.TransitionError as error:
                 messages.error(request, str(error))
                 return redirect("concertation:summary", public_id=application.public_id)
-        messages.success(request, "Votre adresse est confirmée : la candidature est transmise au préfet.")
+        if application.status == ApplicationStatus.WAITING_FOR_WAVE:
+            messages.success(
+                request,
+                "Votre adresse est confirmée : la candidature entrera dans la prochaine vague de concertation.",
+            )
+        else:
+            messages.success(request, "Votre adresse est confirmée : la candidature est transmise au préfet.")
     return redirect(reverse("concertation:summary", args=[application.public_id]))
 
 
