@@ -129,3 +129,18 @@ def test_a_change_transition_the_role_may_not_take_answers_403(client, monkeypat
     assert client.post(url, {"accept": "no", "comment": ""}).status_code == 403
     change.refresh_from_db()
     assert change.status == "requested"
+
+
+def test_free_text_stays_out_of_the_journal(application):
+    comment = "Projet porté par le maire, très attendu des habitants."
+    workflow.give_opinion(
+        application, by=UserFactory(role=Role.PREFECTURE), value="favourable", comment=comment
+    )
+    workflow.decide(
+        application, by=UserFactory(role=Role.ANCT), outcome="negative", comment="Budget épuisé ici."
+    )
+    from cnfs.journal.models import JournalEntry
+
+    for entry in JournalEntry.objects.for_object(application):
+        assert comment not in str(entry.after) and "Budget épuisé" not in str(entry.after)
+    assert application.transitions.get(name="give_opinion").reason == comment
