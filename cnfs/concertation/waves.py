@@ -24,11 +24,10 @@ def overlap_message(wave: Wave) -> str:
 
 
 def _lock_waves():
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":  # an advisory lock also covers the case where no wave exists yet
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WAVE_LOCK_KEY])
-    else:  # SQLite has a single writer; lock the rows anyway so the intent is explicit
-        list(Wave.objects.select_for_update().values_list("pk", flat=True))
+    # SQLite has a single writer: a second transaction that read before the first one wrote cannot write after it.
 
 
 def create_wave(*, by, name: str, opens_on: date, closes_on: date, target_posts: int) -> Wave:

@@ -131,3 +131,30 @@ def test_batch_form_with_the_waiver(client, anct):
     assert not CommitteeDecision.objects.exists()
     client.post(url, {**data, "without_opinion": "on", "without_opinion_reason": REASON})
     assert CommitteeDecision.objects.filter(without_opinion_reason=REASON).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("Motif\x00 avec un octet nul", "caractère nul"), ("x" * 1001, "au plus 1 000 caractères")],
+)
+def test_hostile_reasons_get_a_clear_message_and_nothing_is_saved(client, anct, reason, message):
+    application = StructureApplicationFactory(submitted=True)
+    client.force_login(anct)
+    response = client.post(
+        reverse("concertation:decide", args=[application.pk]),
+        decision_data(without_opinion="on", without_opinion_reason=reason),
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not CommitteeDecision.objects.exists()
+
+
+def test_a_double_submitted_decision_records_one_decision(client, anct):
+    application = StructureApplicationFactory(submitted=True)
+    client.force_login(anct)
+    url = reverse("concertation:decide", args=[application.pk])
+    data = decision_data(without_opinion="on", without_opinion_reason=REASON)
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 400 and "impossible" in again.content.decode()
+    assert CommitteeDecision.objects.count() == 1

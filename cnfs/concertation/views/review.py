@@ -21,7 +21,7 @@ from ..forms import (
     DuplicateForm,
     OpinionForm,
 )
-from ..models import PostChangeRequest, StructureApplication
+from ..models import PostChangeRequest, PrefectOpinion, StructureApplication
 
 PAGE_SIZE = 50
 
@@ -88,7 +88,7 @@ def _actions(request, application) -> set[str]:
 
 
 def _has_opinion(application) -> bool:
-    return workflow.PrefectOpinion.objects.filter(application=application).exists()
+    return PrefectOpinion.objects.filter(application=application).exists()
 
 
 @role_required(Role.PREFECTURE, Role.ANCT)
