@@ -147,3 +147,23 @@ def test_the_request_page_offers_each_role_what_the_table_allows(client, activat
     assert change.status == C.REQUESTED
     client.force_login(prefect)
     assert 'name="value"' in client.get(url).content.decode()
+
+
+def test_a_request_of_another_territory_is_not_found(client):
+    from tests.factories import CommuneFactory, DepartementFactory
+
+    rhone = DepartementFactory(code="69", name="Rhône")
+    application = PrefectOpinionFactory(
+        application__commune=CommuneFactory(insee_code="69123", departement=rhone)
+    ).application
+    workflow.decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=2)
+    application.refresh_from_db()
+    admin = UserFactory()
+    grant(admin, Role.STRUCTURE, structure=application.structure, is_admin=True)
+    change = changes.request_change(application, by=admin, kind="addition", posts=1, motive="more_demand")
+    url = reverse("concertation:change_detail", args=[change.pk])
+    client.force_login(UserFactory(role=Role.PREFECTURE))  # Allier
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"value": "favourable", "comment": COMMENT}).status_code == 404
+    client.force_login(UserFactory(role=Role.ANCT))
+    assert client.get(url).status_code == 200
