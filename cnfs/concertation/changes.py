@@ -54,9 +54,14 @@ def no_open_request(change, attempt):
 
 
 def return_leaves_occupied_posts(change, attempt):
+    """A return never takes an occupied post (the rule lives in `_check_return`, also called when accepting)."""
     if change.kind != ChangeKind.RETURN:
         return None
-    return return_refusal(change.application.structure, change.posts)
+    try:
+        _check_return(change.application.structure, change.posts)
+    except TransitionError as error:
+        return str(error)
+    return None
 
 
 def addition_only(change, attempt):
@@ -140,17 +145,12 @@ def request_change(application, *, by, kind, posts, motive, comment="", role=Non
     return change
 
 
-def return_refusal(structure, posts) -> str | None:
+def _check_return(structure, posts):
     granted, taken = posts_granted(structure), posts_taken(structure)
     if granted - posts < taken:
-        return f"Vous ne pouvez pas rendre {posts} poste(s) : {taken} poste(s) sont déjà pourvus sur {granted} accordés."
-    return None
-
-
-def _check_return(structure, posts):
-    refusal = return_refusal(structure, posts)
-    if refusal:
-        raise TransitionError(refusal)
+        raise TransitionError(
+            f"Vous ne pouvez pas rendre {posts} poste(s) : {taken} poste(s) sont déjà pourvus sur {granted} accordés."
+        )
 
 
 def give_change_opinion(change, *, by, value, comment, role=None) -> PostChangeRequest:
