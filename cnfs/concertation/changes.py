@@ -1,12 +1,16 @@
-"""Post change requests as data: the structure asks, the préfet gives an opinion on additions, ANCT decides."""
+"""Post change requests as data: the structure asks, the préfet gives an opinion on additions, ANCT decides.
 
-from dataclasses import dataclass
+Same shape as the application workflow: one table that says who may take each transition and on which guards (each
+returns the French reason it refuses), the request's creation declared as a step, one thin function per transition,
+and a transition log (`PostChangeTransition`) shown in the request's history. Input guards pass while their input is
+not given (see `workflow.given`).
+"""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cnfs.core.workflow import Transition, TransitionError, Workflow
-from cnfs.journal.services import record
+from cnfs.accounts.roles import Role
+from cnfs.core.workflow import INITIAL, Transition, TransitionError, Workflow
 
 from . import conf, notify
 from .models import (
@@ -17,77 +21,128 @@ from .models import (
     DecisionKind,
     DecisionOutcome,
     PostChangeRequest,
+    PostChangeTransition,
 )
 from .posts import posts_granted, posts_taken
+from .workflow import comment_10_1000
 
 C = ChangeStatus
 
 
-@dataclass(frozen=True)
-class ChangeTransition(Transition):
-    """A transition that also depends on the kind of request (addition or return of posts)."""
+# --- guards ----------------------------------------------------------------------------------------------------------
 
-    kinds: frozenset = frozenset({ChangeKind.ADDITION, ChangeKind.RETURN})
 
-    def allows(self, change) -> bool:
-        return super().allows(change) and change.kind in self.kinds
+def structure_activated(change, attempt):
+    if change.application.status != ApplicationStatus.ACTIVATED:
+        return "Seule une structure activée peut demander une modification de ses postes."
+    return None
+
+
+def posts_1_to_max(change, attempt):
+    maximum = conf.max_posts_per_decision()
+    if not 1 <= (change.posts or 0) <= maximum:
+        return f"Indiquez un nombre de postes entre 1 et {maximum}."
+    return None
+
+
+def no_open_request(change, attempt):
+    if PostChangeRequest.objects.filter(
+        application=change.application, status__in=[C.REQUESTED, C.OPINION_GIVEN]
+    ).exists():
+        return "Une demande est déjà en cours : attendez sa décision."
+    return None
+
+
+def return_leaves_occupied_posts(change, attempt):
+    """A return never takes an occupied post (the rule lives in `_check_return`, also called when accepting)."""
+    if change.kind != ChangeKind.RETURN:
+        return None
+    try:
+        _check_return(change.application.structure, change.posts)
+    except TransitionError as error:
+        return str(error)
+    return None
+
+
+def addition_only(change, attempt):
+    return (
+        None if change.kind == ChangeKind.ADDITION else "Un retrait de postes est décidé sans avis du préfet."
+    )
+
+
+def return_only(change, attempt):
+    return None if change.kind == ChangeKind.RETURN else "Un ajout de postes attend l'avis du préfet."
+
+
+def addition_has_opinion(change, attempt):
+    if change.kind == ChangeKind.ADDITION and change.status == C.REQUESTED:
+        return "Un ajout de postes attend l'avis du préfet avant la décision."
+    return None
 
 
 WORKFLOW = Workflow(
     [
-        ChangeTransition(
+        Transition(
+            "request",
+            {INITIAL},
+            C.REQUESTED,
+            "Demander une modification de postes",
+            roles={Role.STRUCTURE},
+            guards=(structure_activated, posts_1_to_max, no_open_request, return_leaves_occupied_posts),
+        ),
+        Transition(
             "give_opinion",
-            frozenset({C.REQUESTED}),
+            {C.REQUESTED},
             C.OPINION_GIVEN,
             "Avis du préfet",
-            frozenset({ChangeKind.ADDITION}),
+            roles={Role.PREFECTURE},
+            guards=(addition_only, comment_10_1000),
         ),
-        # An addition waits for the préfet's opinion; a return is decided directly.
-        ChangeTransition(
-            "accept", frozenset({C.OPINION_GIVEN}), C.ACCEPTED, "Accepter", frozenset({ChangeKind.ADDITION})
+        Transition(
+            "accept", {C.OPINION_GIVEN}, C.ACCEPTED, "Accepter", roles={Role.ANCT}, guards=(addition_only,)
         ),
-        ChangeTransition(
-            "accept_return", frozenset({C.REQUESTED}), C.ACCEPTED, "Accepter", frozenset({ChangeKind.RETURN})
+        Transition(
+            "accept_return",
+            {C.REQUESTED},
+            C.ACCEPTED,
+            "Accepter",
+            roles={Role.ANCT},
+            guards=(return_only, return_leaves_occupied_posts),
         ),
-        ChangeTransition("refuse", frozenset({C.REQUESTED, C.OPINION_GIVEN}), C.REFUSED, "Refuser"),
+        Transition(
+            "refuse",
+            {C.REQUESTED, C.OPINION_GIVEN},
+            C.REFUSED,
+            "Refuser",
+            roles={Role.ANCT},
+            guards=(addition_has_opinion,),
+        ),
     ],
     refused=lambda change, transition: (
         f"Action « {transition.label} » impossible sur une demande au statut « {C(change.status).label} »."
     ),
     journal_prefix="post_change",
+    log_model=PostChangeTransition,
+    log_field="change",
 )
 CHANGE_TRANSITIONS = WORKFLOW.transitions
 
 
-def request_change(application, *, by, kind, posts, motive, comment="") -> PostChangeRequest:
-    with transaction.atomic():
-        application = type(application).objects.select_for_update().get(pk=application.pk)
-        if application.status != ApplicationStatus.ACTIVATED:
-            raise TransitionError("Seule une structure activée peut demander une modification de ses postes.")
-        if not 1 <= posts <= conf.max_posts_per_decision():
-            raise TransitionError(f"Indiquez un nombre de postes entre 1 et {conf.max_posts_per_decision()}.")
-        if kind == ChangeKind.RETURN:
-            _check_return(application.structure, posts)
-        try:
-            with transaction.atomic():
-                change = PostChangeRequest.objects.create(
-                    application=application,
-                    kind=kind,
-                    posts=posts,
-                    motive=motive,
-                    comment=comment,
-                    requested_by=by,
-                )
-        except IntegrityError as error:
-            raise TransitionError("Une demande est déjà en cours : attendez sa décision.") from error
-        record(
-            "post_change.requested",
-            change,
-            by=by,
-            before=None,
-            after={"kind": kind, "posts": posts, "has_motive": bool(motive), "status": change.status},
-        )
-        notify.change_requested(change)
+def request_change(application, *, by, kind, posts, motive, comment="", role=None) -> PostChangeRequest:
+    change = PostChangeRequest(
+        application=application, kind=kind, posts=posts, motive=motive, comment=comment, requested_by=by
+    )
+    try:
+        with transaction.atomic():
+            # One request at a time per application: lock it, the unique constraint backs the guard.
+            type(application).objects.select_for_update().get(pk=application.pk)
+            change.application.refresh_from_db()
+            WORKFLOW.create(
+                change, "request", by=by, role=role, details={"kind": kind, "posts": posts, "grounds": motive}
+            )
+            notify.change_requested(change)
+    except IntegrityError as error:
+        raise TransitionError("Une demande est déjà en cours : attendez sa décision.") from error
     return change
 
 
@@ -99,32 +154,31 @@ def _check_return(structure, posts):
         )
 
 
-def give_change_opinion(change, *, by, value, comment) -> PostChangeRequest:
-    with transaction.atomic():
-        WORKFLOW.lock(change)
-        transition = WORKFLOW.check(change, "give_opinion")
-        comment = (comment or "").strip()
-        if not 10 <= len(comment) <= 1000:
-            raise TransitionError("Le commentaire doit compter entre 10 et 1 000 caractères.")
+def give_change_opinion(change, *, by, value, comment, role=None) -> PostChangeRequest:
+    comment = (comment or "").strip()
+
+    def effect(change, attempt):
         change.opinion, change.opinion_comment = value, comment
         change.opinion_by, change.opinion_at = by, timezone.now()
-        WORKFLOW.move(
-            change,
-            transition,
-            by=by,
-            details={"opinion": value, "has_comment": bool(comment)},
-            fields=("opinion", "opinion_comment", "opinion_by", "opinion_at"),
-        )
-    return change
+        return {"opinion": value}
+
+    return WORKFLOW.run(
+        change,
+        "give_opinion",
+        by=by,
+        role=role,
+        reason=comment,
+        comment=comment,
+        effect=effect,
+        fields=("opinion", "opinion_comment", "opinion_by", "opinion_at"),
+    )
 
 
-def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDecision:
+def accept_change(change, *, by, committee_date=None, comment="", role=None) -> CommitteeDecision:
     """A new committee decision with the posts added (positive) or given back (negative number)."""
-    with transaction.atomic():
-        WORKFLOW.lock(change)
-        transition = WORKFLOW.check(
-            change, "accept" if change.kind == ChangeKind.ADDITION else "accept_return"
-        )
+    created = {}
+
+    def effect(change, attempt):
         if change.kind == ChangeKind.RETURN:
             _check_return(change.application.structure, change.posts)
         decision = CommitteeDecision.objects.create(
@@ -137,29 +191,41 @@ def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDe
             change_request=change,
             by=by,
         )
+        created["decision"] = decision
         change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
-        WORKFLOW.move(
+        return {"decision": decision.pk, "posts": decision.posts}
+
+    with transaction.atomic():
+        name = "accept" if change.kind == ChangeKind.ADDITION else "accept_return"
+        WORKFLOW.run(
             change,
-            transition,
+            name,
             by=by,
-            details={"decision": decision.pk, "posts": decision.posts, "has_comment": bool(comment)},
+            role=role,
+            reason=comment,
+            effect=effect,
             fields=("decided_by", "decided_at", "decision_comment"),
         )
         notify.change_decided(change)
-    return decision
+    return created["decision"]
 
 
-def refuse_change(change, *, by, comment="") -> PostChangeRequest:
-    with transaction.atomic():
-        WORKFLOW.lock(change)
-        transition = WORKFLOW.check(change, "refuse")
+def refuse_change(change, *, by, comment="", role=None) -> PostChangeRequest:
+    def effect(change, attempt):
         change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
-        WORKFLOW.move(
+
+    with transaction.atomic():
+        WORKFLOW.run(
             change,
-            transition,
+            "refuse",
             by=by,
-            details={"has_comment": bool(comment)},
+            role=role,
+            reason=comment,
+            effect=effect,
             fields=("decided_by", "decided_at", "decision_comment"),
         )
         notify.change_decided(change)
     return change
+
+
+__all__ = ["TransitionError"]

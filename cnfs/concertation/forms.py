@@ -367,12 +367,36 @@ class DecisionForm(DsfrForm):
     comment = forms.CharField(
         label="Commentaire", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    without_opinion = forms.BooleanField(
+        label="Décision sans avis du préfet",
+        required=False,
+        help_text="L'ANCT décide avant l'avis du préfet : indiquez pourquoi.",
+    )
+    without_opinion_reason = forms.CharField(
+        label="Motif de la décision sans avis",
+        min_length=10,
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Entre 10 et 1 000 caractères, par exemple : le préfet a été relancé deux fois sans réponse.",
+        error_messages={
+            "min_length": "Le motif doit compter au moins 10 caractères (actuellement %(show_value)d).",
+            "max_length": "Le motif doit compter au plus 1 000 caractères (actuellement %(show_value)d).",
+        },
+    )
 
-    def __init__(self, *args, **kwargs):
+    requires_waiver = True  # one application without opinion: the waiver is required (not so for a batch)
+
+    def __init__(self, *args, opinion_given=False, **kwargs):
+        """`opinion_given`: the préfet has given their opinion, so "décision sans avis" is not offered."""
         super().__init__(*args, **kwargs)
         self.fields["posts"].validators.append(MaxValueValidator(conf.max_posts_per_decision()))
         self.fields["posts"].widget.attrs["max"] = conf.max_posts_per_decision()
         self.initial.setdefault("committee_date", timezone.localdate())
+        if opinion_given:
+            del self.fields["without_opinion"]
+            del self.fields["without_opinion_reason"]
+        self.opinion_given = opinion_given
 
     def clean(self):
         data = super().clean()
@@ -380,18 +404,50 @@ class DecisionForm(DsfrForm):
             self.add_error(
                 "posts", f"Une décision positive accorde de 1 à {conf.max_posts_per_decision()} postes."
             )
+        if not self.opinion_given:
+            checked, reason = data.get("without_opinion"), (data.get("without_opinion_reason") or "").strip()
+            if not checked and not reason and self.requires_waiver:
+                from .workflow import NO_OPINION
+
+                self.add_error("without_opinion", NO_OPINION)
+            elif checked and not reason and "without_opinion_reason" not in self.errors:
+                self.add_error(
+                    "without_opinion_reason", "Indiquez pourquoi l'ANCT décide sans l'avis du préfet."
+                )
+            elif reason and not checked:
+                self.add_error(
+                    "without_opinion", "Cochez « Décision sans avis du préfet » pour enregistrer ce motif."
+                )
+        return data
+
+    def decision_data(self) -> dict:
+        """The arguments of `workflow.decide`: the reason only when "décision sans avis" is checked."""
+        data = dict(self.cleaned_data)
+        checked = data.pop("without_opinion", False)
+        reason = data.pop("without_opinion_reason", "")
+        data["without_opinion_reason"] = reason if checked else ""
         return data
 
 
 class BatchDecisionForm(DecisionForm):
+    requires_waiver = (
+        False  # some checked applications may have their opinion: the workflow tells which do not
+    )
     applications = forms.ModelMultipleChoiceField(
         label="Candidatures", queryset=StructureApplication.objects.none(), widget=forms.MultipleHiddenInput
     )
+
+    field_order = ["applications", "outcome", "posts", "committee_date", "comment"]
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = queryset
         self.fields["applications"].error_messages["required"] = "Cochez au moins une candidature."
+        self.fields[
+            "without_opinion"
+        ].help_text = (
+            "Pour les candidatures cochées qui n'ont pas encore l'avis du préfet : indiquez pourquoi."
+        )
 
 
 class AbandonForm(DsfrForm):
@@ -436,22 +492,23 @@ class DuplicateForm(DsfrForm):
 
 
 class WaveForm(DsfrModelForm):
-    DUPLICATE = "Une vague porte déjà ce nom : choisissez-en un autre."
-
     class Meta:
         model = Wave
         fields = ["name", "opens_on", "closes_on", "target_posts"]
         widgets = {"opens_on": DATE_WIDGET, "closes_on": DATE_WIDGET}
         error_messages = {"name": {"unique": "Une vague porte déjà ce nom : choisissez-en un autre."}}
 
-    def save_once(self):
-        """The wave, or None with a message next to its name when the same wave was created at the same instant."""
-        return self.save_unique("name", self.DUPLICATE)
-
     def clean(self):
         data = super().clean()
-        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "La clôture doit suivre l'ouverture.")
+        elif opens_on and closes_on:
+            from .waves import overlap_message
+
+            overlapping = Wave.overlapping(opens_on, closes_on).first()
+            if overlapping is not None:
+                self.add_error("opens_on", overlap_message(overlapping))
         return data
 
 

@@ -15,6 +15,7 @@ from cnfs.structures.models import StructureType
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
+    WAITING_FOR_WAVE = "waiting_for_wave", "En attente de vague"
     SUBMITTED = "submitted", "Transmise au préfet"
     OPINION_GIVEN = "opinion_given", "Avis du préfet donné"
     FURTHER_EXAMINATION = "further_examination", "Examen complémentaire"
@@ -28,14 +29,16 @@ class ApplicationStatus(models.TextChoices):
 
 # Applications that hold their SIRET: one at a time per SIRET.
 ACTIVE_STATUSES = (
+    ApplicationStatus.WAITING_FOR_WAVE,
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.OPINION_GIVEN,
     ApplicationStatus.FURTHER_EXAMINATION,
     ApplicationStatus.ACCEPTED,
     ApplicationStatus.ACTIVATED,
 )
-# Applications waiting for a decision.
+# Applications waiting for a decision (those waiting for a wave included: the préfet sees them coming).
 PENDING_STATUSES = (
+    ApplicationStatus.WAITING_FOR_WAVE,
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.OPINION_GIVEN,
     ApplicationStatus.FURTHER_EXAMINATION,
@@ -70,6 +73,11 @@ class Wave(models.Model):
     @classmethod
     def open_on(cls, day: date):
         return cls.objects.filter(opens_on__lte=day, closes_on__gte=day).order_by("-opens_on").first()
+
+    @classmethod
+    def overlapping(cls, opens_on: date, closes_on: date):
+        """Waves sharing at least one day with [opens_on, closes_on]."""
+        return cls.objects.filter(opens_on__lte=closes_on, closes_on__gte=opens_on).order_by("opens_on")
 
     @property
     def is_closed(self) -> bool:
@@ -280,7 +288,7 @@ class ApplicationTransition(TransitionLog):
     application = models.ForeignKey(
         StructureApplication, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
+    from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
 
     class Meta(TransitionLog.Meta):
@@ -348,6 +356,12 @@ class CommitteeDecision(models.Model):
     comment = models.TextField("commentaire", max_length=1000, blank=True)
     change_request = models.OneToOneField(
         "PostChangeRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    without_opinion_reason = models.TextField(
+        "motif de la décision sans avis du préfet",
+        max_length=1000,
+        blank=True,
+        help_text="Rempli quand l'ANCT décide avant l'avis du préfet.",
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -485,3 +499,16 @@ class CancellationLink(models.Model):
 
     def __str__(self):
         return f"Lien d'annulation n° {self.pk} ({self.application_id})"
+
+
+class PostChangeTransition(TransitionLog):
+    """One row per status change of a post change request, its creation included: who, when, from, to, why."""
+
+    subject_field = "change"
+
+    change = models.ForeignKey(PostChangeRequest, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ChangeStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ChangeStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement de statut d'une demande de postes"

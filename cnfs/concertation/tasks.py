@@ -50,3 +50,12 @@ def send_prefecture_digest(day_iso: str | None = None) -> int:
         if notify.prefecture_digest(email, day, sorted(set(items), key=lambda a: a.pk)):
             sent += 1
     return sent
+
+
+@task()
+def open_waves(day_iso: str | None = None) -> int:
+    """Daily: on a wave's opening day (and any later day it is open), the applications waiting for a wave join it."""
+    from .waves import join_open_wave
+
+    day = datetime.fromisoformat(day_iso).date() if day_iso else timezone.localdate()
+    return join_open_wave(day)

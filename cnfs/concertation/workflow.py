@@ -1,8 +1,13 @@
-"""The application workflow as data: one table of transitions, one function per transition.
+"""The application workflow as data: one table that says, for each transition, who may take it and on which guards.
 
-Each function takes the acting user (`by=`, None for the applicant who has no account yet), locks the application
-row, checks the transition is allowed from the current status and its guard, writes the change, a transition row and
-the journal in one transaction. An illegal transition raises `TransitionError`.
+Every move goes through `WORKFLOW.run` (or `WORKFLOW.create` for the draft's creation): it locks the application,
+checks the status, the acting role and every guard (each returns the French reason it refuses), runs the
+transition's effect, moves, logs and journals in one transaction. The public functions below (`submit`,
+`give_opinion`, `decide`…) are thin wrappers, one per transition, that name the effect and the inputs. Views ask
+`WORKFLOW.actions(application, by=user, role=role)` which actions to offer; a `TransitionForbidden` answers 403.
+
+Input guards (a comment's length, a number of posts, a reason) pass while the input is not given: a view asking what
+to offer has no input yet; `run` always passes it.
 """
 
 from datetime import date
@@ -10,7 +15,16 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cnfs.core.workflow import Transition, TransitionError, Workflow
+from cnfs.accounts.roles import Role
+from cnfs.core.workflow import (
+    APPLICANT,
+    INITIAL,
+    SYSTEM,
+    Transition,
+    TransitionError,
+    TransitionForbidden,
+    Workflow,
+)
 
 from . import conf, notify, signals
 from .models import (
@@ -24,30 +38,200 @@ from .models import (
     Wave,
 )
 
-__all__ = ["Transition", "TransitionError"]
+__all__ = ["Transition", "TransitionError", "TransitionForbidden"]
 
 S = ApplicationStatus
 
+# Applications ANCT may decide on (one waiting for a wave joins the wave first).
 PENDING = frozenset({S.SUBMITTED, S.OPINION_GIVEN, S.FURTHER_EXAMINATION})
+OPEN = frozenset({S.DRAFT, S.WAITING_FOR_WAVE}) | PENDING
+
+
+# --- guards: each returns None or the French reason it refuses ------------------------------------------------------
+
+
+def given(attempt, key) -> bool:
+    """An input guard checks its input only once it is given (see the module's docstring)."""
+    return key in attempt.params
+
+
+def answers_complete(application, attempt):
+    missing = missing_answers(application)
+    return "Candidature incomplète : " + ", ".join(missing) + "." if missing else None
+
+
+def email_confirmed(application, attempt):
+    if application.email_confirmed_at is None:
+        return "L'adresse électronique du contact n'est pas confirmée."
+    return None
+
+
+def siret_free(application, attempt):
+    blocking = active_application_for_siret(application.siret, exclude=application.pk)
+    return siret_taken_message(blocking) if blocking is not None else None
+
+
+def _wave_today(attempt):
+    wave = attempt["wave"]
+    return wave if wave is not None else Wave.open_on(timezone.localdate())
+
+
+def wave_open(application, attempt):
+    return (
+        None
+        if _wave_today(attempt) is not None
+        else "Aucune vague de concertation n'est ouverte aujourd'hui."
+    )
+
+
+def no_wave_open(application, attempt):
+    return "Une vague est ouverte : la candidature y entre." if _wave_today(attempt) is not None else None
+
+
+def comment_10_1000(application, attempt):
+    if not given(attempt, "comment"):
+        return None
+    if not 10 <= len((attempt["comment"] or "").strip()) <= 1000:
+        return "Le commentaire doit compter entre 10 et 1 000 caractères."
+    return None
+
+
+def no_opinion_yet(application, attempt):
+    if PrefectOpinion.objects.filter(application=application).exists():
+        return "Le préfet a déjà donné son avis sur cette candidature."
+    return None
+
+
+def posts_1_to_max(application, attempt):
+    if not given(attempt, "posts"):
+        return None
+    maximum = conf.max_posts_per_decision()
+    if not 1 <= (attempt["posts"] or 0) <= maximum:
+        return f"Une décision positive accorde de 1 à {maximum} postes."
+    return None
+
+
+NO_OPINION = (
+    "Le préfet n'a pas encore donné son avis : attendez-le, ou cochez « Décision sans avis du préfet » "
+    "et indiquez le motif."
+)
+
+
+def opinion_given_or_waived(application, attempt):
+    """ANCT decides after the préfet's opinion, unless it records a "décision sans avis" with its reason."""
+    if not given(attempt, "without_opinion_reason"):
+        return None
+    if (attempt["without_opinion_reason"] or "").strip():
+        return None
+    if PrefectOpinion.objects.filter(application=application).exists():
+        return None
+    return NO_OPINION
+
+
+def no_final_decision(application, attempt):
+    final = (DecisionOutcome.POSITIVE, DecisionOutcome.NEGATIVE)
+    if application.decisions.filter(kind=DecisionKind.APPLICATION, outcome__in=final).exists():
+        return "Cette candidature a déjà fait l'objet d'une décision."
+    return None
+
+
+def positive_decision(application, attempt):
+    if not application.decisions.filter(outcome=DecisionOutcome.POSITIVE).exists():
+        return "Aucune décision positive : la structure ne peut pas être activée."
+    return None
+
+
+def reason_10_1000(application, attempt):
+    if not given(attempt, "reason"):
+        return None
+    if not 10 <= len((attempt["reason"] or "").strip()) <= 1000:
+        return "Le motif doit compter entre 10 et 1 000 caractères."
+    return None
+
+
+def duplicate_of_another(application, attempt):
+    if not given(attempt, "duplicate_of"):
+        return None
+    original = attempt["duplicate_of"]
+    if original is None or original.pk == application.pk:
+        return "Indiquez la candidature dont celle-ci est le doublon."
+    return None
+
+
+DECISION_GUARDS = (opinion_given_or_waived, no_final_decision)
 
 WORKFLOW = Workflow(
     [
-        Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, "Transmettre au préfet"),
+        Transition("create", {INITIAL}, S.DRAFT, "Créer la candidature", roles={APPLICANT}),
         Transition(
-            "give_opinion", frozenset({S.SUBMITTED, S.FURTHER_EXAMINATION}), S.OPINION_GIVEN, "Avis du préfet"
+            "submit",
+            {S.DRAFT},
+            S.SUBMITTED,
+            "Transmettre au préfet",
+            roles={APPLICANT},
+            guards=(answers_complete, email_confirmed, siret_free, wave_open),
         ),
-        Transition("accept", PENDING, S.ACCEPTED, "Décision positive"),
-        Transition("refuse", PENDING, S.REFUSED, "Décision négative"),
+        Transition(
+            "submit_before_wave",
+            {S.DRAFT},
+            S.WAITING_FOR_WAVE,
+            "Transmettre en attente de la prochaine vague",
+            roles={APPLICANT},
+            guards=(answers_complete, email_confirmed, siret_free, no_wave_open),
+        ),
+        Transition(
+            "join_wave",
+            {S.WAITING_FOR_WAVE},
+            S.SUBMITTED,
+            "Entrée dans la vague",
+            roles={SYSTEM},
+            guards=(wave_open,),
+        ),
+        Transition(
+            "give_opinion",
+            {S.SUBMITTED, S.FURTHER_EXAMINATION},
+            S.OPINION_GIVEN,
+            "Avis du préfet",
+            roles={Role.PREFECTURE},
+            guards=(no_opinion_yet, comment_10_1000),
+        ),
+        Transition(
+            "accept",
+            PENDING,
+            S.ACCEPTED,
+            "Décision positive",
+            roles={Role.ANCT},
+            guards=(*DECISION_GUARDS, posts_1_to_max),
+        ),
+        Transition(
+            "refuse", PENDING, S.REFUSED, "Décision négative", roles={Role.ANCT}, guards=DECISION_GUARDS
+        ),
         Transition(
             "ask_further_examination",
-            frozenset({S.SUBMITTED, S.OPINION_GIVEN}),
+            {S.SUBMITTED, S.OPINION_GIVEN},
             S.FURTHER_EXAMINATION,
             "Examen complémentaire",
+            roles={Role.ANCT},
+            guards=DECISION_GUARDS,
         ),
-        Transition("activate", frozenset({S.ACCEPTED}), S.ACTIVATED, "Activation de la structure"),
-        Transition("abandon", frozenset({S.DRAFT}) | PENDING, S.ABANDONED, "Abandon"),
-        Transition("cancel", frozenset({S.DRAFT}) | PENDING, S.CANCELLED, "Annulation par la structure"),
-        Transition("mark_duplicate", PENDING, S.DUPLICATE, "Doublon"),
+        Transition(
+            "activate",
+            {S.ACCEPTED},
+            S.ACTIVATED,
+            "Activation de la structure",
+            roles={SYSTEM},
+            guards=(positive_decision,),
+        ),
+        Transition("abandon", OPEN, S.ABANDONED, "Abandon", roles={Role.ANCT}, guards=(reason_10_1000,)),
+        Transition("cancel", OPEN, S.CANCELLED, "Annulation par la structure", roles={APPLICANT}),
+        Transition(
+            "mark_duplicate",
+            PENDING | {S.WAITING_FOR_WAVE},
+            S.DUPLICATE,
+            "Doublon",
+            roles={Role.ANCT},
+            guards=(duplicate_of_another,),
+        ),
     ],
     refused=lambda application, transition: (
         f"Action « {transition.label} » impossible : la candidature est au statut "
@@ -61,37 +245,6 @@ WORKFLOW = Workflow(
 TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
 allowed_transitions = WORKFLOW.allowed
 can = WORKFLOW.can
-
-
-def submit(application: StructureApplication, *, by=None) -> StructureApplication:
-    """The contact has confirmed their email: the application goes to the préfet, in the wave open today."""
-    with transaction.atomic():
-        WORKFLOW.lock(application)
-        transition = WORKFLOW.check(application, "submit")
-        missing = missing_answers(application)
-        if missing:
-            raise TransitionError("Candidature incomplète : " + ", ".join(missing) + ".")
-        if application.email_confirmed_at is None:
-            raise TransitionError("L'adresse électronique du contact n'est pas confirmée.")
-        blocking = active_application_for_siret(application.siret, exclude=application.pk)
-        if blocking is not None:
-            raise TransitionError(siret_taken_message(blocking))
-        now = timezone.now()
-        application.submitted_at = now
-        application.wave = Wave.open_on(timezone.localdate(now))
-        try:
-            with transaction.atomic():
-                WORKFLOW.move(
-                    application,
-                    transition,
-                    by=by,
-                    details={"wave": application.wave_id},
-                    fields=("submitted_at", "wave"),
-                )
-        except IntegrityError as error:
-            raise TransitionError("Une candidature est déjà en cours pour ce SIRET.") from error
-        notify.application_received(application)
-    return application
 
 
 def missing_answers(application: StructureApplication) -> list[str]:
@@ -136,18 +289,56 @@ def siret_taken_message(existing: StructureApplication, *, for_agent: bool = Fal
     )
 
 
+# --- one function per transition -------------------------------------------------------------------------------------
+
+
+def create(application: StructureApplication, *, by=None, role=APPLICANT) -> StructureApplication:
+    """The draft exists once the first step is valid: its history starts here."""
+    return WORKFLOW.create(application, "create", by=by, role=role)
+
+
+def submit(application: StructureApplication, *, by=None, role=APPLICANT) -> StructureApplication:
+    """The contact has confirmed their email: the application goes to the préfet, in the wave open today, or waits
+    for the next wave when none is open."""
+    wave = Wave.open_on(timezone.localdate())
+    name = "submit" if wave is not None else "submit_before_wave"
+
+    def effect(application, attempt):
+        application.submitted_at = timezone.now()
+        application.wave = wave
+        return {"wave": wave.pk if wave else None}
+
+    try:
+        with transaction.atomic():
+            WORKFLOW.run(
+                application, name, by=by, role=role, wave=wave, effect=effect, fields=("submitted_at", "wave")
+            )
+    except IntegrityError as error:
+        raise TransitionError("Une candidature est déjà en cours pour ce SIRET.") from error
+    notify.application_received(application)
+    return application
+
+
+def join_wave(application: StructureApplication, wave: Wave) -> StructureApplication:
+    """A waiting application enters the wave that opens (the platform acts: no user)."""
+
+    def effect(application, attempt):
+        application.wave = wave
+        return {"wave": wave.pk}
+
+    return WORKFLOW.run(
+        application, "join_wave", by=None, role=SYSTEM, wave=wave, effect=effect, fields=("wave",)
+    )
+
+
 def give_opinion(
-    application, *, by, value: str, comment: str, suggested_posts=None, policy_notes: str = ""
+    application, *, by, value: str, comment: str, suggested_posts=None, policy_notes: str = "", role=None
 ) -> PrefectOpinion:
-    with transaction.atomic():
-        WORKFLOW.lock(application)
-        transition = WORKFLOW.check(application, "give_opinion")
-        if PrefectOpinion.objects.filter(application=application).exists():
-            raise TransitionError("Le préfet a déjà donné son avis sur cette candidature.")
-        comment = (comment or "").strip()
-        if not 10 <= len(comment) <= 1000:
-            raise TransitionError("Le commentaire doit compter entre 10 et 1 000 caractères.")
-        opinion = PrefectOpinion.objects.create(
+    comment = (comment or "").strip()
+    created = {}
+
+    def effect(application, attempt):
+        created["opinion"] = PrefectOpinion.objects.create(
             application=application,
             value=value,
             comment=comment,
@@ -155,15 +346,14 @@ def give_opinion(
             policy_notes=policy_notes,
             by=by,
         )
-        WORKFLOW.move(
-            application,
-            transition,
-            by=by,
-            reason=comment,
-            details={"opinion": value, "has_comment": bool(comment), "suggested_posts": suggested_posts},
+        return {"opinion": value, "suggested_posts": suggested_posts}
+
+    with transaction.atomic():
+        WORKFLOW.run(
+            application, "give_opinion", by=by, role=role, reason=comment, comment=comment, effect=effect
         )
-        notify.opinion_given(opinion)
-    return opinion
+        notify.opinion_given(created["opinion"])
+    return created["opinion"]
 
 
 OUTCOME_TRANSITION = {
@@ -174,17 +364,31 @@ OUTCOME_TRANSITION = {
 
 
 def decide(
-    application, *, by, outcome: str, posts: int = 0, committee_date: date | None = None, comment: str = ""
+    application,
+    *,
+    by,
+    outcome: str,
+    posts: int = 0,
+    committee_date: date | None = None,
+    comment: str = "",
+    without_opinion_reason: str = "",
+    role=None,
 ) -> CommitteeDecision:
-    """A selection committee decision. A positive decision activates the structure at once (see `activate`)."""
-    with transaction.atomic():
-        WORKFLOW.lock(application)
-        transition = WORKFLOW.check(application, OUTCOME_TRANSITION[outcome])
-        posts = int(posts or 0) if outcome == DecisionOutcome.POSITIVE else 0
-        maximum = conf.max_posts_per_decision()
-        if outcome == DecisionOutcome.POSITIVE and not 1 <= posts <= maximum:
-            raise TransitionError(f"Une décision positive accorde de 1 à {maximum} postes.")
-        committee_date = committee_date or timezone.localdate()
+    """A selection committee decision. A positive decision activates the structure at once (see `activate`).
+
+    Without the préfet's opinion, ANCT decides only with `without_opinion_reason`: kept on the decision row, the
+    journal only says the decision was taken without opinion."""
+    name = OUTCOME_TRANSITION[outcome]
+    posts = int(posts or 0) if outcome == DecisionOutcome.POSITIVE else 0
+    committee_date = committee_date or timezone.localdate()
+    without_opinion_reason = (without_opinion_reason or "").strip()
+    created = {}
+
+    def effect(application, attempt):
+        waived = (
+            bool(without_opinion_reason)
+            and not PrefectOpinion.objects.filter(application=application).exists()
+        )
         try:
             with transaction.atomic():
                 decision = CommitteeDecision.objects.create(
@@ -194,30 +398,50 @@ def decide(
                     posts=posts,
                     committee_date=committee_date,
                     comment=comment,
+                    without_opinion_reason=without_opinion_reason if waived else "",
                     by=by,
                 )
         except IntegrityError as error:
             raise TransitionError("Cette candidature a déjà fait l'objet d'une décision.") from error
-        WORKFLOW.move(
+        created["decision"] = decision
+        return {
+            "decision": decision.pk,
+            "outcome": outcome,
+            "posts": posts,
+            "committee_date": committee_date,
+            "without_opinion": waived,
+        }
+
+    with transaction.atomic():
+        kwargs = {"posts": posts} if name == "accept" else {}
+        WORKFLOW.run(
             application,
-            transition,
+            name,
             by=by,
+            role=role,
             reason=comment,
-            details={
-                "decision": decision.pk,
-                "outcome": outcome,
-                "posts": posts,
-                "committee_date": committee_date,
-                "has_comment": bool(comment),
-            },
+            without_opinion_reason=without_opinion_reason,
+            effect=effect,
+            **kwargs,
         )
+        decision = created["decision"]
         notify.decision_made(decision)
         if outcome == DecisionOutcome.POSITIVE:
-            activate(application, by=by)
+            activate(application, invited_by=by)
     return decision
 
 
-def decide_batch(applications, *, by, outcome: str, posts: int = 0, committee_date=None, comment: str = ""):
+def decide_batch(
+    applications,
+    *,
+    by,
+    outcome: str,
+    posts: int = 0,
+    committee_date=None,
+    comment: str = "",
+    without_opinion_reason: str = "",
+    role=None,
+):
     """Decisions of one committee session on several applications: all are recorded, or none."""
     decisions = []
     with transaction.atomic():
@@ -231,24 +455,24 @@ def decide_batch(applications, *, by, outcome: str, posts: int = 0, committee_da
                         posts=posts,
                         committee_date=committee_date,
                         comment=comment,
+                        without_opinion_reason=without_opinion_reason,
+                        role=role,
                     )
                 )
             except TransitionError as error:
-                raise TransitionError(f"« {application.display_name} » : {error}") from error
+                raise type(error)(f"« {application.display_name} » : {error}") from error
     return decisions
 
 
-def activate(application, *, by):
-    """The structure exists from now on; its contact is invited to set a password as the structure's admin."""
-    from cnfs.accounts.roles import Role
+def activate(application, *, by=None, invited_by=None):
+    """The platform activates the structure after a positive decision; its contact is invited to set a password as
+    the structure's admin (invited by the author of the decision)."""
     from cnfs.accounts.services import invite
     from cnfs.structures.models import Structure
 
-    with transaction.atomic():
-        WORKFLOW.lock(application)
-        transition = WORKFLOW.check(application, "activate")
-        if not application.decisions.filter(outcome=DecisionOutcome.POSITIVE).exists():
-            raise TransitionError("Aucune décision positive : la structure ne peut pas être activée.")
+    created = {}
+
+    def effect(application, attempt):
         structure = application.structure or Structure.objects.filter(siret=application.siret).first()
         if structure is None:
             structure = Structure.objects.create(
@@ -259,49 +483,50 @@ def activate(application, *, by):
                 commune=application.commune,
                 departement=application.departement,
             )
-        application.structure = structure
-        WORKFLOW.move(
-            application, transition, by=by, details={"structure": structure.pk}, fields=("structure",)
-        )
+        application.structure = created["structure"] = structure
+        return {"structure": structure.pk}
+
+    with transaction.atomic():
+        WORKFLOW.run(application, "activate", by=by, role=SYSTEM, effect=effect, fields=("structure",))
         invite(
             email=application.contact_email,
-            by=by,
+            by=invited_by or by,
             first_name=application.contact_first_name,
             last_name=application.contact_last_name,
             phone=application.contact_phone,
             details=notify.activation_details(application),
             role=Role.STRUCTURE,
-            structure=structure,
+            structure=created["structure"],
             is_admin=True,
         )
         signals.structure_activated.send(
-            StructureApplication, application=application, structure=structure, by=by
+            StructureApplication, application=application, structure=created["structure"], by=invited_by or by
         )
-    return structure
+    return created["structure"]
 
 
-def _simple(name):
-    def apply(application, *, by, reason: str = "", **extra):
-        with transaction.atomic():
-            WORKFLOW.lock(application)
-            transition = WORKFLOW.check(application, name)
-            fields = []
-            details = {}
-            if name == "mark_duplicate":
-                original = extra.get("duplicate_of")
-                if original is None or original.pk == application.pk:
-                    raise TransitionError("Indiquez la candidature dont celle-ci est le doublon.")
-                application.duplicate_of = original
-                fields.append("duplicate_of")
-                details["duplicate_of"] = original.pk
-            WORKFLOW.move(application, transition, by=by, reason=reason, details=details, fields=fields)
-        return application
-
-    apply.__name__ = name
-    apply.__doc__ = TRANSITIONS[name].label
-    return apply
+def abandon(application, *, by, reason: str = "", role=None):
+    """ANCT files an application the structure no longer follows up."""
+    return WORKFLOW.run(application, "abandon", by=by, role=role, reason=(reason or "").strip())
 
 
-abandon = _simple("abandon")
-cancel = _simple("cancel")
-mark_duplicate = _simple("mark_duplicate")
+def cancel(application, *, by=None, reason: str = "", role=APPLICANT):
+    """The applicant cancels their application; the caller has checked it is them (private link, emailed link)."""
+    return WORKFLOW.run(application, "cancel", by=by, role=role, reason=reason)
+
+
+def mark_duplicate(application, *, by, duplicate_of=None, reason: str = "", role=None):
+    def effect(application, attempt):
+        application.duplicate_of = duplicate_of
+        return {"duplicate_of": duplicate_of.pk}
+
+    return WORKFLOW.run(
+        application,
+        "mark_duplicate",
+        by=by,
+        role=role,
+        reason=reason,
+        duplicate_of=duplicate_of,
+        effect=effect,
+        fields=("duplicate_of",),
+    )

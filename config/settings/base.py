@@ -189,6 +189,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Daily tasks: name → (task, local time). Scheduled by `manage.py schedule_tasks`, see cnfs/core/scheduling.py.
 CNFS_DAILY_TASKS = {
     "prefecture_digest": ("cnfs.concertation.tasks.send_prefecture_digest", "07:00"),
+    "wave_opening": ("cnfs.concertation.tasks.open_waves", "00:05"),
 }
 # Periodic tasks: name → (callable, interval in minutes); same mechanism. The email sweep sends what a crash, a
 # killed worker or an SMTP outage left unsent, and recovers tasks left "running" by a dead worker.

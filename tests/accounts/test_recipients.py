@@ -7,7 +7,14 @@ from django.urls import reverse
 from cnfs.accounts.recipients import anct_recipients, prefecture_recipients, structure_recipients
 from cnfs.accounts.roles import Role
 from cnfs.concertation.workflow import decide
-from tests.factories import DepartementFactory, RegionFactory, StructureApplicationFactory, UserFactory, grant
+from tests.factories import (
+    DepartementFactory,
+    PrefectOpinionFactory,
+    RegionFactory,
+    StructureApplicationFactory,
+    UserFactory,
+    grant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +44,7 @@ def test_anct_recipients_are_the_mailbox_or_else_the_agents(settings):
 
 def test_structure_recipients_admins_only_does_not_mix_two_structures():
     application = StructureApplicationFactory(submitted=True)
+    PrefectOpinionFactory(application=application)
     decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=1)
     application.refresh_from_db()
     structure = application.structure
@@ -54,6 +62,7 @@ def test_a_post_change_request_reaches_the_prefect_and_anct(
     client, settings, django_capture_on_commit_callbacks
 ):
     application = StructureApplicationFactory(submitted=True)
+    PrefectOpinionFactory(application=application)
     decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=2)
     application.refresh_from_db()
     admin = UserFactory()

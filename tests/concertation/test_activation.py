@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cnfs.accounts.models import User
 from cnfs.accounts.roles import Role
-from tests.factories import StructureApplicationFactory, UserFactory
+from tests.factories import PrefectOpinionFactory, StructureApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Un-Mot-de-passe-solide-2026"
@@ -21,6 +21,7 @@ def activation(client, django_capture_on_commit_callbacks, time_machine):
     application = StructureApplicationFactory(
         submitted=True, contact_email="dgs@moulins.fr", contact_first_name="Marie", contact_phone="0470000000"
     )
+    PrefectOpinionFactory(application=application)
     client.force_login(UserFactory(role=Role.ANCT))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cnfs.concertation.models import ApplicationStatus, StructureApplication
-from tests.factories import CommuneFactory, StructureApplicationFactory, valid_siret
+from tests.factories import CommuneFactory, StructureApplicationFactory, WaveFactory, valid_siret
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,7 @@ def moulins():
 def test_a_structure_applies_confirms_its_email_and_the_application_is_transmitted(
     client, moulins, django_capture_on_commit_callbacks, mailoutbox
 ):
+    WaveFactory()  # a wave is open: the application enters it
     response = client.post(reverse("concertation:start"), identity())
     application = StructureApplication.objects.get()
     assert response.url == reverse("concertation:step", args=[application.public_id, 2])

@@ -15,7 +15,7 @@ from cnfs.accounts.models import hash_token
 from cnfs.concertation.models import ApplicationStatus, CancellationLink
 from cnfs.journal.models import JournalEntry
 from tests.concertation.test_workflow import APPS_BUT_JOURNAL, _journal_cleanup  # noqa: F401
-from tests.factories import StructureApplicationFactory
+from tests.factories import PrefectOpinionFactory, StructureApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,7 @@ def test_a_decided_application_cannot_be_cancelled_even_with_a_link(
     from tests.factories import UserFactory
 
     token = ask_for_link(client, application, django_capture_on_commit_callbacks)
+    PrefectOpinionFactory(application=application)
     workflow.decide(application, by=UserFactory(role=Role.ANCT), outcome="negative")
     response = client.post(reverse("concertation:cancel_confirm", args=[token]), {"reason": ""})
     assert response.status_code == 400

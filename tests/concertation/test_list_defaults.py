@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from cnfs.accounts.roles import Role
 from cnfs.concertation import workflow
 from cnfs.concertation.models import DecisionOutcome
-from tests.factories import StructureApplicationFactory, UserFactory
+from tests.factories import PrefectOpinionFactory, StructureApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def applications():
     anct = UserFactory(role=Role.ANCT)
     live = StructureApplicationFactory(submitted=True, name="Mairie en cours")
     refused = StructureApplicationFactory(submitted=True, name="Mairie refusée")
+    PrefectOpinionFactory(application=refused)
     workflow.decide(refused, by=anct, outcome=DecisionOutcome.NEGATIVE)
     abandoned = StructureApplicationFactory(submitted=True, name="Mairie abandonnée")
     workflow.abandon(abandoned, by=anct, reason="Plus de nouvelles depuis trois mois.")

@@ -32,6 +32,12 @@ def allier_application():
     return StructureApplicationFactory(submitted=True)
 
 
+@pytest.fixture
+def reviewed_application():
+    """An Allier application with the préfet's opinion: ANCT may decide."""
+    return PrefectOpinionFactory().application
+
+
 def test_review_pages_permission_matrix(role_matrix, allier_application):
     role_matrix.check(reverse("concertation:list"), REVIEWERS)
     role_matrix.check(reverse("concertation:export", args=["csv"]), REVIEWERS)
@@ -157,7 +163,8 @@ def test_opinion_comment_under_10_characters_is_shown_next_to_the_field(client, 
     assert not PrefectOpinion.objects.exists()
 
 
-def test_anct_decides_and_a_second_decision_is_refused(client, allier_application):
+def test_anct_decides_and_a_second_decision_is_refused(client, reviewed_application):
+    allier_application = reviewed_application
     client.force_login(UserFactory(role=Role.ANCT))
     url = reverse("concertation:decide", args=[allier_application.pk])
     data = {"outcome": "positive", "posts": "2", "committee_date": timezone.localdate().isoformat()}
@@ -171,7 +178,8 @@ def test_anct_decides_and_a_second_decision_is_refused(client, allier_applicatio
 
 
 @pytest.mark.parametrize(("posts", "message"), [("", "de 1 à 30"), ("31", "inférieure ou égale à 30")])
-def test_decision_posts_are_bounded(client, allier_application, posts, message):
+def test_decision_posts_are_bounded(client, reviewed_application, posts, message):
+    allier_application = reviewed_application
     client.force_login(UserFactory(role=Role.ANCT))
     response = client.post(
         reverse("concertation:decide", args=[allier_application.pk]),
@@ -183,7 +191,7 @@ def test_decision_posts_are_bounded(client, allier_application, posts, message):
 
 
 def test_batch_decision_for_a_committee_session(client):
-    applications = StructureApplicationFactory.create_batch(3, submitted=True)
+    applications = [PrefectOpinionFactory().application for _ in range(3)]
     client.force_login(UserFactory(role=Role.ANCT))
     response = client.post(
         reverse("concertation:decide_batch"),

@@ -9,7 +9,13 @@ from django.urls import reverse
 from cnfs.concertation import sirene
 from cnfs.concertation.models import StructureApplication
 from tests.concertation.test_apply import identity
-from tests.factories import CommuneFactory, DepartementFactory, RegionFactory, valid_siret
+from tests.factories import (
+    CommuneFactory,
+    DepartementFactory,
+    PrefectOpinionFactory,
+    RegionFactory,
+    valid_siret,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +224,7 @@ def test_a_new_caledonian_structure_is_activated_with_its_ridet(noumea):
     application = StructureApplicationFactory(
         submitted=True, siret="1234567001", commune=noumea, departement=noumea.departement
     )
+    PrefectOpinionFactory(application=application)
     workflow.decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=1)
     application.refresh_from_db()
     assert application.structure.siret == "1234567001"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from cnfs.accounts.roles import Role
 from cnfs.concertation.forms import WaveForm
 from cnfs.concertation.models import Wave
+from cnfs.concertation.views import waves as wave_views
 from tests.factories import UserFactory
 
 APPS_BUT_JOURNAL = [app for app in settings.INSTALLED_APPS if app != "cnfs.journal"]
@@ -64,7 +65,7 @@ def _after_barrier(monkeypatch, owner, name, parties=2):
 @pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
 @pytest.mark.usefixtures("_journal_cleanup")
 def test_two_identical_waves_created_at_the_same_instant_make_one_wave(monkeypatch):
-    _after_barrier(monkeypatch, WaveForm, "save_once")
+    _after_barrier(monkeypatch, wave_views, "create_wave")
     clients = []
     for _ in range(2):
         client = Client()
@@ -83,7 +84,9 @@ def test_a_wave_sent_twice_or_losing_the_race_gets_a_message_next_to_its_name(cl
     assert client.post(reverse("concertation:waves"), WAVE).status_code == 302
     again = client.post(reverse("concertation:waves"), WAVE)
     assert again.status_code == 400 and "Une vague porte déjà ce nom" in again.text
+    # Losing the race after validation: the form saw no other wave, the service finds one.
     monkeypatch.setattr(WaveForm, "validate_unique", lambda form: None)
+    monkeypatch.setattr(WaveForm, "clean", lambda form: form.cleaned_data)
     raced = client.post(reverse("concertation:waves"), WAVE)
     assert raced.status_code == 400 and "Une vague porte déjà ce nom" in raced.text
     assert Wave.objects.count() == 1

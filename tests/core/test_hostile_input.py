@@ -17,7 +17,7 @@ from cnfs.concertation.models import CommitteeDecision, Wave
 from cnfs.concertation.workflow import decide
 from cnfs.recruitment.models import InterviewEvaluation
 from cnfs.structures.models import JobPosting
-from tests.factories import StructureApplicationFactory, UserFactory, grant
+from tests.factories import PrefectOpinionFactory, StructureApplicationFactory, UserFactory, grant
 from tests.recruitment.factories import PDF_BYTES, CandidateFactory, MatchFactory, activate
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +163,7 @@ def test_an_interview_date_out_of_bounds_is_refused(as_structure, day):
 @pytest.mark.parametrize("day", FAR)
 def test_a_job_posting_date_out_of_bounds_is_refused(client, day, django_capture_on_commit_callbacks):
     application = StructureApplicationFactory(submitted=True)
+    PrefectOpinionFactory(application=application)
     decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=2)
     admin = UserFactory()
     admin.save()

@@ -11,7 +11,7 @@ from cnfs.accounts.roles import Role
 from cnfs.concertation.models import ApplicationStatus, StructureApplication
 from cnfs.journal.models import JournalEntry
 from tests.concertation.test_apply import COMMITMENTS, CONTACT, MOTIVATION, identity, project
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, UserFactory, WaveFactory
 from tests.privacy import emails_dump, found_in, journal_dump, phone_forms
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,7 @@ def test_application_opinion_decision_activation_invitation_leave_no_personal_va
     client, django_capture_on_commit_callbacks, mailoutbox
 ):
     CommuneFactory()
+    WaveFactory()  # a wave is open: the application goes to the préfet rather than waiting for a wave
     agent = UserFactory(role=Role.PREFECTURE, first_name="Paul", last_name="Préfectoral", phone="0470112233")
     anct = UserFactory(role=Role.ANCT, first_name="Anne", last_name="Nationale")
 

@@ -14,12 +14,19 @@ from cnfs.candidates.models import Candidate
 from cnfs.journal.models import JournalEntry
 from cnfs.recruitment.models import Match, MatchInvitation
 from tests.candidates.test_registration import form_data
-from tests.factories import CommuneFactory, StructureApplicationFactory, UserFactory, grant
+from tests.factories import (
+    CommuneFactory,
+    PrefectOpinionFactory,
+    StructureApplicationFactory,
+    UserFactory,
+    grant,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def decide_positive(client, application, django_capture_on_commit_callbacks):
+    PrefectOpinionFactory(application=application)
     client.force_login(UserFactory(role=Role.ANCT))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -82,6 +89,7 @@ def test_no_identified_candidate_no_invitation(client, django_capture_on_commit_
 
 def test_a_refused_application_invites_nobody(client, django_capture_on_commit_callbacks):
     application = StructureApplicationFactory(submitted=True, candidate_email="lea@exemple.fr")
+    PrefectOpinionFactory(application=application)
     client.force_login(UserFactory(role=Role.ANCT))
     client.post(
         reverse("concertation:decide", args=[application.pk]),

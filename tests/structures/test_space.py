@@ -11,7 +11,7 @@ from cnfs.concertation import changes
 from cnfs.concertation.models import ApplicationStatus, ChangeStatus, CommitteeDecision, PostChangeRequest
 from cnfs.concertation.workflow import TransitionError, decide
 from cnfs.structures.models import JobPosting
-from tests.factories import StructureApplicationFactory, UserFactory, grant
+from tests.factories import PrefectOpinionFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 STRUCTURE_PAGES = ["structures:home", "structures:posts", "structures:team", "structures:job_posting"]
@@ -20,7 +20,7 @@ STRUCTURE_PAGES = ["structures:home", "structures:posts", "structures:team", "st
 @pytest.fixture
 def activated(django_capture_on_commit_callbacks):
     """An application granted 2 posts, and the admin of its structure."""
-    application = StructureApplicationFactory(submitted=True)
+    application = PrefectOpinionFactory().application
     decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=2)
     application.refresh_from_db()
     admin = UserFactory()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cnfs.accounts import ratelimit
+from cnfs.core.workflow import APPLICANT
 
 from .. import cancellation, notify, sirene, workflow
 from ..forms import STEPS, CancelForm, CommitmentsForm, IdentityForm
@@ -64,7 +65,15 @@ def _render_step(request, application, number):
     form = _form(form_class, request, application)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            application = form.save()
+            if (
+                application.pk is None
+            ):  # the draft's creation is a step of the workflow: its history starts here
+                application = form.save(commit=False)
+                application.last_step = number
+                workflow.create(application)
+                form.save_m2m()
+            else:
+                application = form.save()
             application.last_step = max(application.last_step, number)
             application.save(update_fields=["last_step", "updated_at"])
         request.session[SESSION_KEY] = str(application.public_id)
@@ -117,7 +126,7 @@ def summary(request, public_id):
             if application.status == ApplicationStatus.DRAFT
             else [],
             "steps": [(n, t) for n, t, _ in STEPS],
-            "can_cancel": workflow.can(application, "cancel"),
+            "can_cancel": "cancel" in workflow.WORKFLOW.action_names(application, by=None, role=APPLICANT),
             "cancel_needs_link": cancellation.needs_link(application),
         },
     )
@@ -173,7 +182,13 @@ def confirm(request, token):
             except workflow.TransitionError as error:
                 messages.error(request, str(error))
                 return redirect("concertation:summary", public_id=application.public_id)
-        messages.success(request, "Votre adresse est confirmée : la candidature est transmise au préfet.")
+        if application.status == ApplicationStatus.WAITING_FOR_WAVE:
+            messages.success(
+                request,
+                "Votre adresse est confirmée : la candidature entrera dans la prochaine vague de concertation.",
+            )
+        else:
+            messages.success(request, "Votre adresse est confirmée : la candidature est transmise au préfet.")
     return redirect(reverse("concertation:summary", args=[application.public_id]))
 
 

@@ -1,6 +1,7 @@
 """Post change requests seen by the préfecture (opinion on additions) and ANCT (decision)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -9,8 +10,8 @@ from cnfs.accounts.roles import Role
 
 from .. import changes
 from ..forms import ChangeDecisionForm, ChangeOpinionForm
-from ..models import ChangeKind, PostChangeRequest, StructureApplication
-from ..workflow import TransitionError
+from ..models import PostChangeRequest, StructureApplication
+from ..workflow import TransitionError, TransitionForbidden
 
 
 def _scoped(request):
@@ -28,17 +29,15 @@ def change_list(request):
     )
 
 
+DECISIONS = {"accept", "accept_return", "refuse"}
+
+
 @role_required(Role.PREFECTURE, Role.ANCT)
 def change_detail(request, pk):
     change = get_object_or_404(_scoped(request), pk=pk)
-    role = request.role_context.role
-    can_opine = (
-        role == Role.PREFECTURE and change.kind == ChangeKind.ADDITION and change.status == "requested"
-    )
-    can_decide = role == Role.ANCT and (
-        change.status == "opinion_given"
-        or (change.status == "requested" and change.kind == ChangeKind.RETURN)
-    )
+    actions = changes.WORKFLOW.action_names(change, by=request.user, role=request.role_context.role)
+    can_opine = "give_opinion" in actions
+    can_decide = bool(actions & DECISIONS)
     form = None
     if can_opine:
         form = ChangeOpinionForm(request.POST or None)
@@ -64,6 +63,8 @@ def change_detail(request, pk):
                     )
                 else:
                     changes.refuse_change(change, by=request.user, comment=data["comment"])
+            except TransitionForbidden as error:
+                raise PermissionDenied(str(error)) from error
             except TransitionError as error:
                 form.add_error(None, str(error))
             else:
@@ -72,6 +73,11 @@ def change_detail(request, pk):
     return render(
         request,
         "concertation/change_detail.html",
-        {"title": str(change), "change": change, "form": form},
+        {
+            "title": str(change),
+            "change": change,
+            "form": form,
+            "transitions": change.transitions.select_related("by"),
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -1,6 +1,7 @@
 """Préfecture and ANCT: lists of applications at their scope, detail, opinion, committee decisions."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from ..forms import (
     DuplicateForm,
     OpinionForm,
 )
-from ..models import PostChangeRequest, StructureApplication
+from ..models import PostChangeRequest, PrefectOpinion, StructureApplication
 
 PAGE_SIZE = 50
 
@@ -78,11 +79,23 @@ def _get(request, pk):
     )
 
 
+DECISIONS = {"accept", "refuse", "ask_further_examination"}
+
+
+def _actions(request, application) -> set[str]:
+    """What the table lets the current user do on this application now."""
+    return workflow.WORKFLOW.action_names(application, by=request.user, role=request.role_context.role)
+
+
+def _has_opinion(application) -> bool:
+    return PrefectOpinion.objects.filter(application=application).exists()
+
+
 @role_required(Role.PREFECTURE, Role.ANCT)
 def application_detail(request, pk):
     application = _get(request, pk)
-    role = request.role_context.role
     opinion = getattr(application, "opinion", None)
+    actions = _actions(request, application)
     context = {
         "title": application.display_name,
         "application": application,
@@ -92,18 +105,15 @@ def application_detail(request, pk):
         "change_requests": PostChangeRequest.objects.filter(application=application),
         "journal": JournalEntry.objects.for_object(application)[:50],
         "granted": application.posts_granted(),
-        "can_give_opinion": role == Role.PREFECTURE
-        and workflow.can(application, "give_opinion")
-        and opinion is None,
-        "can_decide": role == Role.ANCT and workflow.can(application, "accept"),
-        "can_mark_duplicate": role == Role.ANCT and workflow.can(application, "mark_duplicate"),
-        "can_abandon": role == Role.ANCT and workflow.can(application, "abandon"),
+        "actions": actions,
+        "can_decide": bool(actions & DECISIONS),
     }
-    if context["can_give_opinion"]:
+    if "give_opinion" in actions:
         context["opinion_form"] = OpinionForm()
     if context["can_decide"]:
         initial = {"posts": opinion.suggested_posts if opinion and opinion.suggested_posts else None}
-        context["decision_form"] = DecisionForm(initial=initial)
+        context["decision_form"] = DecisionForm(initial=initial, opinion_given=opinion is not None)
+    if "mark_duplicate" in actions:
         context["duplicate_form"] = DuplicateForm(queryset=_scoped(request))
     return render(request, "concertation/detail.html", context)
 
@@ -115,6 +125,8 @@ def give_opinion(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             workflow.give_opinion(application, by=request.user, **form.cleaned_data)
+        except workflow.TransitionForbidden as error:
+            raise PermissionDenied(str(error)) from error
         except workflow.TransitionError as error:
             form.add_error(None, str(error))
         else:
@@ -136,10 +148,12 @@ def give_opinion(request, pk):
 @role_required(Role.ANCT)
 def decide(request, pk):
     application = _get(request, pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, opinion_given=_has_opinion(application))
     if request.method == "POST" and form.is_valid():
         try:
-            decision = workflow.decide(application, by=request.user, **form.cleaned_data)
+            decision = workflow.decide(application, by=request.user, **form.decision_data())
+        except workflow.TransitionForbidden as error:
+            raise PermissionDenied(str(error)) from error
         except workflow.TransitionError as error:
             form.add_error(None, str(error))
         else:
@@ -163,10 +177,12 @@ def decide(request, pk):
 def decide_batch(request):
     form = BatchDecisionForm(request.POST, queryset=_scoped(request).filter(status__in=workflow.PENDING))
     if form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.decision_data()
         applications = data.pop("applications")
         try:
             decisions = workflow.decide_batch(list(applications), by=request.user, **data)
+        except workflow.TransitionForbidden as error:
+            raise PermissionDenied(str(error)) from error
         except workflow.TransitionError as error:
             messages.error(request, f"Aucune décision enregistrée. {error}")
         else:
@@ -189,6 +205,8 @@ def abandon(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             workflow.abandon(application, by=request.user, reason=form.cleaned_data["reason"])
+        except workflow.TransitionForbidden as error:
+            raise PermissionDenied(str(error)) from error
         except workflow.TransitionError as error:
             form.add_error(None, str(error))
         else:
@@ -215,6 +233,8 @@ def mark_duplicate(request, pk):
     if form.is_valid():
         try:
             workflow.mark_duplicate(application, by=request.user, duplicate_of=form.cleaned_data["original"])
+        except workflow.TransitionForbidden as error:
+            raise PermissionDenied(str(error)) from error
         except workflow.TransitionError as error:
             messages.error(request, str(error))
         else:

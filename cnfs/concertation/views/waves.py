@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
-from cnfs.journal.services import record
 
 from .. import conf
 from ..forms import WaveForm
 from ..models import CommitteeDecision, Wave
+from ..waves import WaveNameTaken, create_wave
+from ..workflow import TransitionError
 
 
 def gauge():
@@ -42,10 +43,16 @@ def gauge():
 @role_required(Role.ANCT)
 def wave_list(request):
     form = WaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and (wave := form.save_once()) is not None:
-        record("wave.created", wave, by=request.user, after=form.cleaned_data)
-        messages.success(request, f"La vague « {wave.name} » est créée.")
-        return redirect("concertation:waves")
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave = create_wave(by=request.user, **form.cleaned_data)
+        except WaveNameTaken as error:  # the same wave sent twice at the same instant
+            form.add_error("name", str(error))
+        except TransitionError as error:  # another agent created an overlapping wave meanwhile
+            form.add_error("opens_on", str(error))
+        else:
+            messages.success(request, f"La vague « {wave.name} » est créée.")
+            return redirect("concertation:waves")
     waves = Wave.objects.annotate(
         applications_count=Count("applications", filter=~Q(applications__status="draft"), distinct=True),
         granted=Coalesce(Sum("applications__decisions__posts"), 0),
