@@ -10,6 +10,7 @@ from cnfs.journal.services import record
 
 from . import cv
 from .models import Candidate, UnavailableReason
+from .signals import candidate_available_again
 
 PROFILE_FIELDS = (
     "commune",
@@ -163,6 +164,7 @@ def make_available(candidate: Candidate, *, available_from, by) -> Candidate:
         candidate.available_from = available_from
         candidate.save()
         record("candidate.available_again", candidate, by=by, after={"available_from": available_from})
+        candidate_available_again.send(sender=Candidate, candidate=candidate, by=by)
     return candidate
 
 

@@ -2,7 +2,11 @@
 
 from django.conf import settings
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
+
+# Sent (inside the transaction) when a candidate is available again; recruitment reopens their closed matches.
+# Arguments: candidate, by.
+candidate_available_again = Signal()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="candidates.sync_email_confirmed")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cnfs.core.workflow import Transition, TransitionError, Workflow
 from cnfs.journal.services import record
+from cnfs.structures.services import check_return, grant_posts, retire_posts
 
 from . import conf, notify
 from .models import (
@@ -18,7 +19,6 @@ from .models import (
     DecisionOutcome,
     PostChangeRequest,
 )
-from .posts import posts_granted, posts_taken
 
 C = ChangeStatus
 
@@ -91,11 +91,7 @@ def request_change(application, *, by, kind, posts, motive, comment="") -> PostC
 
 
 def _check_return(structure, posts):
-    granted, taken = posts_granted(structure), posts_taken(structure)
-    if granted - posts < taken:
-        raise TransitionError(
-            f"Vous ne pouvez pas rendre {posts} poste(s) : {taken} poste(s) sont déjà pourvus sur {granted} accordés."
-        )
+    check_return(structure, posts)  # locks the structure's posts; only free posts can be given back
 
 
 def give_change_opinion(change, *, by, value, comment) -> PostChangeRequest:
@@ -136,6 +132,10 @@ def accept_change(change, *, by, committee_date=None, comment="") -> CommitteeDe
             change_request=change,
             by=by,
         )
+        if change.kind == ChangeKind.ADDITION:
+            grant_posts(decision, by=by)
+        else:
+            retire_posts(decision, by=by)
         change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
         WORKFLOW.move(
             change,

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from cnfs.structures.models import Structure, StructureType
+from cnfs.structures.models import StructureType
+from cnfs.structures.services import grant_posts, record_activation
 
 from .models import (
     ApplicationStatus,
@@ -185,8 +186,9 @@ def _application(
         S.REFUSED: DecisionOutcome.NEGATIVE,
         S.ACTIVATED: DecisionOutcome.POSITIVE,
     }.get(status)
+    decision = None
     if outcome:
-        CommitteeDecision.objects.create(
+        decision = CommitteeDecision.objects.create(
             application=application,
             outcome=outcome,
             posts=2 if outcome == DecisionOutcome.POSITIVE else 0,
@@ -201,14 +203,8 @@ def _application(
         moved(name, current, target, anct, committee_at)
         current = target
     if status == S.ACTIVATED:
-        if application.structure is None:
-            application.structure = Structure.objects.filter(siret=siret).first() or Structure.objects.create(
-                name=application.name,
-                siret=siret,
-                type=kind,
-                commune=application.commune,
-                departement_id=application.departement_id,
-            )
+        application.structure = record_activation(application, by=anct)  # the structure's facts and posts
+        grant_posts(decision, by=anct)
         moved("activate", current, S.ACTIVATED, anct, committee_at)
         current = S.ACTIVATED
     elif current != status:  # cancelled by the structure, abandoned or duplicate by ANCT
@@ -234,3 +230,4 @@ def _moulins(structure, wave, anct, prefect):
     application.contact_email = "structure@demo.conseiller-numerique.fr"
     application.contact_first_name, application.contact_last_name = "Nathalie", "Petit"
     application.save()
+    record_activation(application, by=anct)

@@ -234,24 +234,17 @@ def activate(application, *, by):
     """The structure exists from now on; its contact is invited to set a password as the structure's admin."""
     from cnfs.accounts.roles import Role
     from cnfs.accounts.services import invite
-    from cnfs.structures.models import Structure
+    from cnfs.structures.services import grant_posts, record_activation
 
     with transaction.atomic():
         WORKFLOW.lock(application)
         transition = WORKFLOW.check(application, "activate")
         if not application.decisions.filter(outcome=DecisionOutcome.POSITIVE).exists():
             raise TransitionError("Aucune décision positive : la structure ne peut pas être activée.")
-        structure = application.structure or Structure.objects.filter(siret=application.siret).first()
-        if structure is None:
-            structure = Structure.objects.create(
-                name=application.name,
-                usual_name=application.usual_name,
-                siret=application.siret,
-                type=application.type,
-                commune=application.commune,
-                departement=application.departement,
-            )
+        structure = record_activation(application, by=by)
         application.structure = structure
+        for decision in application.decisions.filter(outcome=DecisionOutcome.POSITIVE, posts__gt=0):
+            grant_posts(decision, by=by)
         WORKFLOW.move(
             application, transition, by=by, details={"structure": structure.pk}, fields=("structure",)
         )

@@ -5,3 +5,6 @@ class RecruitmentConfig(AppConfig):
     name = "cnfs.recruitment"
     label = "recruitment"
     verbose_name = "Mises en relation et recrutements"
+
+    def ready(self):
+        from . import workflow  # noqa: F401 — connects the reaction to a candidate available again

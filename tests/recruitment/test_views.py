@@ -146,7 +146,8 @@ def test_list_tabs_counts_and_default_sort_by_distance(as_structure, structure):
 
 
 def test_list_filters_and_search(as_structure, structure):
-    structure.applications.update(start_date=timezone.localdate() + timedelta(days=10))
+    structure.mission_start = timezone.localdate() + timedelta(days=10)
+    structure.save()
     with_everything = CandidateFactory(
         user__last_name="Zéphyr",
         has_diploma=True,
@@ -243,7 +244,10 @@ def test_shortlist_then_request_hire_from_the_detail_page(
 
 
 def test_refused_request_hire_shows_the_reason(as_structure, structure, candidate):
-    structure.applications.get().decisions.update(committee_date=timezone.localdate() - timedelta(days=90))
+    structure.posts.update(
+        committee_date=timezone.localdate() - timedelta(days=70),
+        deadline=timezone.localdate() - timedelta(days=1),
+    )
     MatchFactory(structure=structure, candidate=candidate, shortlisted=True)
     response = as_structure.post(
         reverse("recruitment:match_action", args=[candidate.pk, "request_hire"]), follow=True
