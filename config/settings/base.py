@@ -173,6 +173,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Daily tasks: name → (task, local time). Scheduled by `manage.py schedule_tasks`, see cnfs/core/scheduling.py.
 CNFS_DAILY_TASKS = {
     "prefecture_digest": ("cnfs.concertation.tasks.send_prefecture_digest", "07:00"),
+    "recruitment_deadline_reminders": ("cnfs.recruitment.tasks.send_deadline_reminders", "07:30"),
 }
 
 # Emails (Django 6.1 mailers); always sent from a task, see cnfs.notifications.
