@@ -153,9 +153,10 @@ def make_available(candidate: Candidate, *, available_from, by) -> Candidate:
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if candidate.unavailable_reason == UnavailableReason.HIRED_ADVISOR and not candidate.is_available:
-            from cnfs.recruitment.models import HOLDING_STATUSES
-
-            if candidate.matches.filter(status__in=HOLDING_STATUSES).exists():
+            # The advisor record (kept by recruitment, read through its reverse relation) says whether the
+            # contract still runs; a terminated advisor may apply again.
+            advisor = getattr(candidate, "advisor", None)
+            if advisor is not None and advisor.status == "active":
                 raise CandidateError("Vous êtes recruté(e) comme conseiller numérique.")
         candidate.is_available = True
         candidate.unavailable_reason = ""
