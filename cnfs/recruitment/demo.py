@@ -14,7 +14,7 @@ from cnfs.accounts.services import grant_role
 from cnfs.candidates import cv
 from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, Distance, PixResult, UnavailableReason
 from cnfs.concertation.models import ApplicationStatus, StructureApplication
-from cnfs.structures.models import Structure
+from cnfs.structures.models import Post, Structure
 from cnfs.territories.geo import within_km
 from cnfs.territories.models import Commune, Zone
 
@@ -227,7 +227,8 @@ def _matches(structures, anct, rng):
     holding = [MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
     used = set()
     for index, (structure, _, _) in enumerate(structures[:8]):
-        statuses = plan + (holding if index % 2 and structure.siret != "21030190500011" else [])
+        can_hire = Post.objects.filter(structure=structure).open_for_hire().count() >= len(holding)
+        statuses = plan + (holding if index % 2 and can_hire and structure.siret != "21030190500011" else [])
         pool = [c for c in matching_candidates(structure).select_related("user")[:40] if c.pk not in used]
         member = _structure_member(structure)
         for status, candidate in zip(statuses, pool, strict=False):
