@@ -135,7 +135,9 @@ WORKFLOW = Workflow(
             S.HIRED,
             "Valider le recrutement",
             roles=ANCT,
-            guards=(structure_activated, held_post_before_deadline, candidate_available, not_held_elsewhere),
+            # Held by this very match: the unique constraint (one holding match per candidate) already says no other
+            # structure holds the candidate.
+            guards=(structure_activated, held_post_before_deadline, candidate_available),
         ),
         Transition(
             "request_termination",
