@@ -36,9 +36,4 @@ class Migration(migrations.Migration):
             field=models.CharField(editable=False, max_length=12, null=True, verbose_name="numéro"),
         ),
         migrations.RunPython(number_existing_decisions, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="committeedecision",
-            name="number",
-            field=models.CharField(editable=False, max_length=12, unique=True, verbose_name="numéro"),
-        ),
     ]

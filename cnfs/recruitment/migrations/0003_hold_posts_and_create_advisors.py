@@ -3,12 +3,12 @@
 Each match from "Valider cette candidature" onwards holds one of its structure's free posts (earliest deadline first;
 a structure that hired beyond its decisions gets the missing posts from its latest positive decision, so that no hire
 is lost). Its post is then "recrutement demandé" or "pourvu". Every hired person gets one Advisor (active, on the post);
-a person whose contract ended gets a terminated one. Then a holding match without a post is refused by the database."""
+a person whose contract ended gets a terminated one (the next migration then refuses a holding match without a post)."""
 
 import calendar
 
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations
 
 HOLDING = ("hire_requested", "hired", "termination_requested")
 
@@ -74,8 +74,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(forwards, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='match',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ('hire_requested', 'hired', 'termination_requested')), _negated=True), ('post__isnull', False), _connector='OR'), name='match_holding_has_post'),
-        ),
     ]

@@ -89,7 +89,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("structures", "0003_structure_facts_and_posts"),
-        ("concertation", "0003_decision_number_and_counter"),
+        ("concertation", "0004_decision_number_unique"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
