@@ -5,13 +5,25 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cnfs.concertation.forms import ContactFieldsForm
-from cnfs.core.forms import DsfrForm, DsfrModelForm
+from cnfs.core.forms import DsfrForm, DsfrModelForm, PhoneField
 
-from .models import EMPLOI_TERRITORIAL_DOMAIN, JobPosting
+from .models import EMPLOI_TERRITORIAL_DOMAIN, JobPosting, Structure
 
 
-class ContactDetailsForm(ContactFieldsForm):
-    """The contact of the structure's application, edited from "Ma structure"."""
+class ContactDetailsForm(DsfrModelForm):
+    """The structure's contact (its own columns, the application keeps the one it was filed with), edited from
+    "Ma structure"; every field required."""
+
+    contact_phone = PhoneField(label="Téléphone du contact")
+
+    class Meta:
+        model = Structure
+        fields = ContactFieldsForm.Meta.fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
 
 
 class InviteMemberForm(DsfrForm):

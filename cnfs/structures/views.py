@@ -39,17 +39,11 @@ def _application(structure):
 def my_structure(request):
     structure = _structure(request)
     application = _application(structure)
-    form = ContactDetailsForm(request.POST or None, instance=application) if application else None
+    form = ContactDetailsForm(request.POST or None, instance=structure) if application else None
     if request.method == "POST" and form is not None and form.is_valid():
-        before = {field: form.initial.get(field) for field in form.changed_data}
         form.save()
-        record(
-            "application.contact_updated",
-            application,
-            by=request.user,
-            before=before,
-            after={field: form.cleaned_data[field] for field in form.changed_data},
-        )
+        # Field names only: the contact's name, email and phone stay out of the journal.
+        record("structure.contact_updated", structure, by=request.user, after={"fields": form.changed_data})
         messages.success(request, "Les coordonnées du contact sont enregistrées.")
         return redirect("structures:home")
     return render(

@@ -10,6 +10,7 @@ from cnfs.accounts.roles import Role
 from cnfs.concertation import changes
 from cnfs.concertation.models import ApplicationStatus, ChangeStatus, CommitteeDecision, PostChangeRequest
 from cnfs.concertation.workflow import TransitionError, decide
+from cnfs.journal.models import JournalEntry
 from cnfs.structures.models import JobPosting, Structure
 from tests.factories import StructureApplicationFactory, UserFactory, grant
 
@@ -97,11 +98,15 @@ def test_contact_details_are_editable_and_bad_input_is_kept(client, activated):
     }
     bad = client.post(reverse("structures:home"), data)
     assert bad.status_code == 400 and 'value="Paul"' in bad.content.decode()
-    application.refresh_from_db()
-    assert application.contact_first_name == "Marie"
+    structure = Structure.objects.get(pk=application.structure_id)
+    assert structure.contact_first_name == "Marie"
     client.post(reverse("structures:home"), {**data, "contact_email": "paul@moulins.fr"})
+    structure.refresh_from_db()
+    assert structure.contact_email == "paul@moulins.fr"  # the structure's own contact
     application.refresh_from_db()
-    assert application.contact_email == "paul@moulins.fr"
+    assert application.contact_email != "paul@moulins.fr"  # the application keeps what was filed
+    entry = JournalEntry.objects.get(action="structure.contact_updated")
+    assert "paul@moulins.fr" not in str(entry.after) and "contact_email" in entry.after["fields"]
 
 
 def test_the_admin_invites_and_removes_colleagues_but_one_admin_remains(
