@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from cnfs.accounts.models import RoleAssignment
 from cnfs.accounts.roles import Role
 from cnfs.accounts.services import grant_role
 from cnfs.candidates.models import Candidate, UnavailableReason
@@ -236,14 +235,6 @@ def shortlist_with_email(match: Match, *, by) -> Match:
     return match
 
 
-def hire_refusal_reason(match: Match, *, by=None) -> str | None:
-    """Why "Valider cette candidature" is refused now, or None (the guards of the table)."""
-    for action in WORKFLOW.actions(match, by=by, role=Role.STRUCTURE):
-        if action.name == "request_hire":
-            return action.reason
-    return None
-
-
 def request_hire(match: Match, *, by, role=None) -> Match:
     """ "Valider cette candidature": locks the structure, the candidate and the match, then holds the first free post
     before its deadline. The partial unique constraints (one holding match per candidate, one per post) back the
@@ -394,7 +385,3 @@ def _attempt(name, by):
 @receiver(candidate_available_again, dispatch_uid="recruitment.reopen_closed_matches")
 def on_candidate_available_again(sender, candidate, by=None, **kwargs):
     reopen_closed_matches(candidate, by=by)
-
-
-def is_advisor_of(user, structure) -> bool:
-    return RoleAssignment.objects.filter(user=user, role=Role.ADVISOR, structure=structure).exists()
