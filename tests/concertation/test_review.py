@@ -266,3 +266,25 @@ def test_national_list_runs_a_constant_number_of_queries(client, django_assert_n
         response = client.get(reverse("concertation:list"), {"region": "84"})
     assert response.status_code == 200
     assert "Lyon" in response.content.decode()
+
+
+def test_national_list_pages_first_then_counts_only_the_visible_rows_posts(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cnfs.concertation.workflow import decide
+
+    anct = UserFactory(role=Role.ANCT)
+    StructureApplicationFactory.create_batch(52, submitted=True)
+    granted = StructureApplicationFactory(submitted=True)
+    decide(granted, by=anct, outcome="positive", posts=4)
+    client.force_login(anct)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("concertation:list"))
+    rows = {a.pk: a.granted for a in response.context["page"].object_list}
+    assert len(rows) == 50 and rows.get(granted.pk, 4) == 4
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if "committeedecision" in s and "SUM(" in s.upper()]  # posts are records now
+    (posts_query,) = [s for s in sql if "structures_post" in s]
+    ids = posts_query.split(" IN (", 1)[1].split(")", 1)[0].split(",")
+    assert len(ids) == 50  # only the page's applications, not the 53
