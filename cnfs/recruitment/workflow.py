@@ -369,17 +369,10 @@ def reopen_closed_matches(candidate, *, by=None) -> int:
         if match.structure_id in seen:
             continue
         seen.add(match.structure_id)
-        if WORKFLOW.refusal(match, TRANSITIONS["reopen"], _attempt("reopen", by)):
-            continue
-        WORKFLOW.run(match, "reopen", by=by, role=SYSTEM, lock=_lock_match)
-        count += 1
+        if "reopen" in WORKFLOW.action_names(match, by=by, role=SYSTEM):  # e.g. not if a new match is open
+            WORKFLOW.run(match, "reopen", by=by, role=SYSTEM, lock=_lock_match)
+            count += 1
     return count
-
-
-def _attempt(name, by):
-    from cnfs.core.workflow import Attempt
-
-    return Attempt(TRANSITIONS[name], by, SYSTEM)
 
 
 @receiver(candidate_available_again, dispatch_uid="recruitment.reopen_closed_matches")

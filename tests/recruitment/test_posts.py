@@ -259,3 +259,14 @@ def test_an_active_advisor_cannot_declare_themself_available_again(anct):
         candidate_services.make_available(
             match.candidate, available_from=match.created_at.date(), by=match.candidate.user
         )
+
+
+def test_reopening_skips_a_pair_that_already_has_an_open_match(member):
+    match = MatchFactory(shortlisted=True)
+    candidate = match.candidate
+    candidate_services.withdraw(candidate, reason="found_job", by=candidate.user)
+    Match.objects.create(structure=match.structure, candidate=candidate)  # a new match opened meanwhile
+    candidate_services.make_available(candidate, available_from=match.created_at.date(), by=candidate.user)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.CLOSED
+    assert Match.objects.live().filter(structure=match.structure, candidate=candidate).count() == 1
