@@ -413,3 +413,16 @@ def test_anct_hire_page_has_a_constant_number_of_queries(client):
         response = client.get(reverse("recruitment:hire_requests"))
     assert len(response.context["page"].object_list) == 5
     assert len(five) == len(one)  # the guards the buttons ask read the rows already loaded
+
+
+def test_a_step_the_table_forbids_to_the_role_answers_403(as_structure, candidate, monkeypatch):
+    from dataclasses import replace
+
+    from cnfs.recruitment import workflow
+
+    transitions = dict(workflow.WORKFLOW.transitions)
+    transitions["shortlist"] = replace(transitions["shortlist"], roles=frozenset({Role.ANCT}))
+    monkeypatch.setattr(workflow.WORKFLOW, "transitions", transitions)
+    response = as_structure.post(reverse("recruitment:match_action", args=[candidate.pk, "shortlist"]))
+    assert response.status_code == 403
+    assert not Match.objects.filter(status=MatchStatus.SHORTLISTED).exists()
