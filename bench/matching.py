@@ -76,10 +76,12 @@ def seed(n_candidates, n_structures, rng):
     from cnfs.concertation.models import (
         ApplicationStatus,
         CommitteeDecision,
+        DecisionCounter,
         DecisionOutcome,
         StructureApplication,
     )
-    from cnfs.structures.models import Structure, StructureType
+    from cnfs.structures.models import Post, Structure, StructureType
+    from cnfs.structures.services import recruitment_deadline
 
     started = time.perf_counter()
     communes = load_communes()
@@ -133,6 +135,10 @@ def seed(n_candidates, n_structures, rng):
                 type=StructureType.COMMUNE,
                 commune=commune,
                 departement_id=commune.departement_id,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                mission_start=today + timedelta(days=rng.choice([-10, 15, 30])),
+                activated_at=now,
             )
             for n, commune in enumerate(places)
         ],
@@ -150,7 +156,7 @@ def seed(n_candidates, n_structures, rng):
                 departement_id=commune.departement_id,
                 latitude=commune.latitude,
                 longitude=commune.longitude,
-                start_date=today + timedelta(days=rng.choice([-10, 15, 30])),
+                start_date=structure.mission_start,
                 email_confirmed_at=now,
                 submitted_at=now,
                 commitments_accepted_at=now,
@@ -162,16 +168,33 @@ def seed(n_candidates, n_structures, rng):
     agent, _ = User.objects.get_or_create(
         email="anct@bench.fr", defaults={"first_name": "A", "last_name": "B"}
     )
-    CommitteeDecision.objects.bulk_create(
+    committee_date = today - timedelta(days=10)
+    decisions = CommitteeDecision.objects.bulk_create(
         [
             CommitteeDecision(
                 application=application,
                 outcome=DecisionOutcome.POSITIVE,
                 posts=2,
-                committee_date=today - timedelta(days=10),
+                committee_date=committee_date,
+                number=f"{committee_date.year}-{n + 1:05d}",
                 by=agent,
             )
-            for application in applications
+            for n, application in enumerate(applications)
+        ],
+        batch_size=2000,
+    )
+    DecisionCounter.objects.update_or_create(year=committee_date.year, defaults={"last": len(decisions)})
+    deadline = recruitment_deadline(committee_date)
+    Post.objects.bulk_create(
+        [
+            Post(
+                structure_id=decision.application.structure_id,
+                granted_by=decision,
+                committee_date=committee_date,
+                deadline=deadline,
+            )
+            for decision in decisions
+            for _ in range(decision.posts)
         ],
         batch_size=2000,
     )
@@ -220,7 +243,6 @@ def measure(structures, samples, rng):
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.recruitment.matching import matching_candidates
-    from cnfs.recruitment.structure_facts import facts_for
 
     chosen = rng.sample(structures, samples)
     client = Client()
@@ -232,7 +254,7 @@ def measure(structures, samples, rng):
         )
         RoleAssignment.objects.create(user=user, role=Role.STRUCTURE, structure=structure, is_admin=True)
         client.force_login(user)
-        facts = facts_for(structure)
+        facts = structure  # the structure's own columns: location, territory, mission start
         raw = raw_box_query(facts)
         if index == 0 and EXPLAIN:
             options = {"analyze": True} if connection.vendor == "postgresql" else {}

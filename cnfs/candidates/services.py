@@ -11,6 +11,7 @@ from cnfs.notifications.services import purge_emails_to
 
 from . import cv
 from .models import Candidate, UnavailableReason
+from .signals import candidate_available_again
 
 PROFILE_FIELDS = (
     "commune",
@@ -172,6 +173,7 @@ def make_available(candidate: Candidate, *, available_from, by) -> Candidate:
         candidate.available_from = available_from
         candidate.save()
         record("candidate.available_again", candidate, by=by, after={"available_from": available_from})
+        candidate_available_again.send(sender=Candidate, candidate=candidate, by=by)
     return candidate
 
 

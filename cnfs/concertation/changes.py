@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cnfs.accounts.roles import Role
 from cnfs.core.workflow import INITIAL, Transition, TransitionError, Workflow
+from cnfs.structures.services import check_return, grant_posts, retire_posts
 
 from . import conf, notify
 from .models import (
@@ -23,7 +24,6 @@ from .models import (
     PostChangeRequest,
     PostChangeTransition,
 )
-from .posts import posts_granted, posts_taken
 from .workflow import comment_10_1000
 
 C = ChangeStatus
@@ -147,11 +147,7 @@ def request_change(application, *, by, kind, posts, motive, comment="", role=Non
 
 
 def _check_return(structure, posts):
-    granted, taken = posts_granted(structure), posts_taken(structure)
-    if granted - posts < taken:
-        raise TransitionError(
-            f"Vous ne pouvez pas rendre {posts} poste(s) : {taken} poste(s) sont déjà pourvus sur {granted} accordés."
-        )
+    check_return(structure, posts)  # locks the structure's posts; only free posts can be given back
 
 
 def give_change_opinion(change, *, by, value, comment, role=None) -> PostChangeRequest:
@@ -192,6 +188,10 @@ def accept_change(change, *, by, committee_date=None, comment="", role=None) -> 
             by=by,
         )
         created["decision"] = decision
+        if change.kind == ChangeKind.ADDITION:
+            grant_posts(decision, by=by)
+        else:
+            retire_posts(decision, by=by)
         change.decided_by, change.decided_at, change.decision_comment = by, timezone.now(), comment
         return {"decision": decision.pk, "posts": decision.posts}
 

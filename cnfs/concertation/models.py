@@ -2,8 +2,8 @@ import uuid
 from datetime import date
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q, Sum
+from django.db import models, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
@@ -106,13 +106,33 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(status__in=PENDING_STATUSES)
 
     def with_list_data(self):
-        """Everything a list row shows, in the same query whatever the number of rows."""
-        return self.select_related("wave", "commune__epci", "departement__region", "opinion").annotate(
-            granted=Coalesce(Sum("decisions__posts"), 0)
-        )
+        """Everything a list row shows but the posts granted (see `attach_posts_granted`, once the page is cut)."""
+        return self.select_related("wave", "commune__epci", "departement__region", "opinion")
 
     def with_posts_granted(self):
-        return self.annotate(granted=Coalesce(Sum("decisions__posts"), 0))
+        """`granted` on each row, as a correlated count of its posts (evaluated only for the rows returned)."""
+        from cnfs.structures.models import Post
+
+        granted = (
+            Post.objects.granted()
+            .filter(granted_by__application=OuterRef("pk"))
+            .order_by()
+            .values("granted_by__application")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(granted=Coalesce(Subquery(granted), 0))
+
+
+def attach_posts_granted(applications):
+    """Sets `granted` on each application of a page, in one query: the lists cut the page first, then count."""
+    from cnfs.structures.models import Post
+
+    applications = list(applications)
+    counts = Post.objects.granted_per("granted_by__application_id", (a.pk for a in applications))
+    for application in applications:
+        application.granted = counts.get(application.pk, 0)
+    return applications
 
 
 class StructureApplication(models.Model):
@@ -277,7 +297,9 @@ class StructureApplication(models.Model):
     def posts_granted(self) -> int:
         if hasattr(self, "granted"):
             return self.granted
-        return self.decisions.aggregate(total=Coalesce(Sum("posts"), 0))["total"]
+        from cnfs.structures.models import Post
+
+        return Post.objects.granted().filter(granted_by__application=self).count()
 
 
 class ApplicationTransition(TransitionLog):
@@ -363,6 +385,7 @@ class CommitteeDecision(models.Model):
         blank=True,
         help_text="Rempli quand l'ANCT décide avant l'avis du préfet.",
     )
+    number = models.CharField("numéro", max_length=12, unique=True, editable=False)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -394,9 +417,34 @@ class CommitteeDecision(models.Model):
     def __str__(self):
         return f"Décision n° {self.number}"
 
-    @property
-    def number(self) -> str:
-        return f"{self.committee_date:%Y}-{self.pk:05d}" if self.pk else ""
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if not self.number:
+                self.number = DecisionCounter.next_number(self.committee_date.year)
+            super().save(*args, **kwargs)
+
+
+class DecisionCounter(models.Model):
+    """The last decision number given in a year: locked while the next one is taken, so numbers have no gap and no
+    duplicate whatever the number of agents deciding at once."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compteur des décisions"
+
+    def __str__(self):
+        return f"{self.year} : {self.last}"
+
+    @classmethod
+    def next_number(cls, year: int) -> str:
+        """`YYYY-NNNNN`, the next number of `year`; the caller's transaction holds the counter row until it ends."""
+        cls.objects.bulk_create([cls(year=year)], ignore_conflicts=True)
+        counter = cls.objects.select_for_update().get(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"{year}-{counter.last:05d}"
 
 
 class ChangeKind(models.TextChoices):

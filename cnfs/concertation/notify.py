@@ -148,9 +148,9 @@ def opinion_given(opinion):
 
 def recruitment_deadline(decision):
     """The structure recruits within 2 months (setting) of the committee that granted its posts."""
-    from .posts import add_months
+    from cnfs.structures.services import recruitment_deadline as deadline_after
 
-    return add_months(decision.committee_date, conf.recruitment_months())
+    return deadline_after(decision.committee_date)
 
 
 def activation_details(application) -> list[tuple[str, str]]:

@@ -468,22 +468,16 @@ def activate(application, *, by=None, invited_by=None):
     """The platform activates the structure after a positive decision; its contact is invited to set a password as
     the structure's admin (invited by the author of the decision)."""
     from cnfs.accounts.services import invite
-    from cnfs.structures.models import Structure
+    from cnfs.structures.services import grant_posts, record_activation
 
     created = {}
 
     def effect(application, attempt):
-        structure = application.structure or Structure.objects.filter(siret=application.siret).first()
-        if structure is None:
-            structure = Structure.objects.create(
-                name=application.name,
-                usual_name=application.usual_name,
-                siret=application.siret,
-                type=application.type,
-                commune=application.commune,
-                departement=application.departement,
-            )
+        # The structure's facts (location, contact, mission start, activation) and its posts become records.
+        structure = record_activation(application, by=by)
         application.structure = created["structure"] = structure
+        for decision in application.decisions.filter(outcome=DecisionOutcome.POSITIVE, posts__gt=0):
+            grant_posts(decision, by=by)
         return {"structure": structure.pk}
 
     with transaction.atomic():

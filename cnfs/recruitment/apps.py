@@ -7,4 +7,7 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "Mises en relation et recrutements"
 
     def ready(self):
-        from . import invitations  # noqa: F401  (connects the receiver of the structure's activation)
+        from . import (
+            invitations,  # noqa: F401  (connects the receiver of the structure's activation)
+            workflow,  # noqa: F401 — connects the reaction to a candidate available again
+        )

@@ -26,14 +26,13 @@ SORTS = {
 }
 
 
-def structure_candidates(facts):
+def structure_candidates(structure):
     """Every candidate the structure may see (through matching, or through a match it acted on), annotated with
     `distance_km`, `match_status`, `match_pk`, `match_invited` (the structure invited them), `held_elsewhere`. Empty
     when the structure is not activated or has no location."""
     from .models import Match
 
-    structure = facts.structure
-    if not (facts.activated and facts.located):
+    if not (structure.activated and structure.located):
         return Candidate.objects.annotate(
             distance_km=Value(0.0),
             match_status=Value(MatchStatus.NEW.value),
@@ -50,14 +49,17 @@ def structure_candidates(facts):
         .values_list("candidate_id", flat=True)
     )
     queryset = Candidate.objects.filter(erased_at__isnull=True, email_confirmed=True)
-    queryset = queryset.filter(live_condition(facts) | Q(pk__in=linked))
+    queryset = queryset.filter(live_condition(structure) | Q(pk__in=linked))
     queryset = queryset.annotate(
-        own_match=FilteredRelation("matches", condition=Q(matches__structure=structure)),
+        # The open match only (one at most, a database constraint); closed and ended ones leave the list.
+        own_match=FilteredRelation(
+            "matches", condition=Q(matches__structure=structure) & ~Q(matches__status__in=HIDDEN_STATUSES)
+        ),
         held_elsewhere=held_elsewhere(structure),
     )
     from cnfs.territories.geo import annotate_distance
 
-    queryset = annotate_distance(queryset, facts.latitude, facts.longitude)
+    queryset = annotate_distance(queryset, structure.latitude, structure.longitude)
     queryset = queryset.filter(Q(held_elsewhere=False) | Q(pk__in=linked))
     return queryset.annotate(
         match_status=Coalesce(F("own_match__status"), Value(MatchStatus.NEW.value)),

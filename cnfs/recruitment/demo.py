@@ -10,13 +10,15 @@ from django.utils import timezone
 
 from cnfs.accounts.models import RoleAssignment, User
 from cnfs.accounts.roles import Role
+from cnfs.accounts.services import grant_role
 from cnfs.candidates import cv
 from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, Distance, PixResult, UnavailableReason
 from cnfs.concertation.models import ApplicationStatus, StructureApplication
+from cnfs.structures.models import Post, Structure
 from cnfs.territories.geo import within_km
 from cnfs.territories.models import Commune, Zone
 
-from .models import Match, MatchStatus, MatchTransition
+from .models import Match, MatchStatus
 
 COUNT = 400
 OVERSEAS = 20
@@ -88,12 +90,15 @@ class _Upload:
 
 
 def _activated_structures():
-    applications = (
-        StructureApplication.objects.filter(status=ApplicationStatus.ACTIVATED, latitude__isnull=False)
-        .select_related("structure")
-        .order_by("id")
+    structures = Structure.objects.filter(activated_at__isnull=False, latitude__isnull=False).select_related(
+        "departement", "commune"
     )
-    return [(a.structure, a.latitude, a.longitude) for a in applications if a.structure_id]
+    order = {pk: n for n, pk in enumerate(
+        StructureApplication.objects.filter(status=ApplicationStatus.ACTIVATED).order_by("id")
+        .values_list("structure_id", flat=True)
+    )}  # fmt: skip
+    structures = sorted(structures, key=lambda s: (order.get(s.pk, len(order)), s.pk))
+    return [(s, s.latitude, s.longitude) for s in structures]
 
 
 @transaction.atomic
@@ -182,10 +187,33 @@ def _candidate(user, commune, n, rng, today, max_distance=None):
     return candidate
 
 
+def _structure_member(structure):
+    """A member of the structure's team to act in its name: its first one, else its contact, as after accepting the
+    activation invitation."""
+    member = (
+        RoleAssignment.objects.filter(role=Role.STRUCTURE, structure=structure).select_related("user").first()
+    )
+    if member is not None:
+        return member.user
+    email = structure.contact_email or f"structure{structure.pk}@demo-structure.fr"
+    user = User.objects.filter(email__iexact=email).first() or User.objects.create(
+        email=email,
+        password=make_password(None),
+        first_name=structure.contact_first_name or "Contact",
+        last_name=structure.contact_last_name or str(structure),
+        email_confirmed_at=timezone.now(),
+    )
+    grant_role(user, by=user, role=Role.STRUCTURE, structure=structure, is_admin=True)
+    return user
+
+
 def _matches(structures, anct, rng):
-    """Matches in every state on the first demo structures (the Moulins account keeps a free post)."""
+    """Matches in every state on the first demo structures (the Moulins account keeps a free post), taken through
+    the real workflow (open, shortlist, request_hire, hire…), so their history and journal are the app's own."""
+    from cnfs.candidates.services import withdraw
+
+    from . import workflow
     from .matching import matching_candidates
-    from .structure_facts import facts_for
 
     if Match.objects.exists():
         return
@@ -199,27 +227,20 @@ def _matches(structures, anct, rng):
     holding = [MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
     used = set()
     for index, (structure, _, _) in enumerate(structures[:8]):
-        statuses = plan + (holding if index % 2 and structure.siret != "21030190500011" else [])
-        pool = [
-            c
-            for c in matching_candidates(facts_for(structure)).select_related("user")[:40]
-            if c.pk not in used
-        ]
+        can_hire = Post.objects.filter(structure=structure).open_for_hire().count() >= len(holding)
+        statuses = plan + (holding if index % 2 and can_hire and structure.siret != "21030190500011" else [])
+        pool = [c for c in matching_candidates(structure).select_related("user")[:40] if c.pk not in used]
+        member = _structure_member(structure)
         for status, candidate in zip(statuses, pool, strict=False):
             used.add(candidate.pk)
-            match = Match.objects.create(structure=structure, candidate=candidate, status=status)
-            MatchTransition.objects.create(
-                match=match, name="demo", from_status="", to_status=status, by=anct
-            )
+            match = workflow.open_match(structure, candidate, by=member)
+            if status == MatchStatus.NOT_RETAINED:
+                workflow.not_retain(match, by=member, role=Role.STRUCTURE)
+            elif status != MatchStatus.NEW:
+                workflow.shortlist(match, by=member, role=Role.STRUCTURE)
             if status == MatchStatus.CLOSED:
-                candidate.is_available = False
-                candidate.unavailable_reason = UnavailableReason.FOUND_JOB
-                candidate.save()
+                withdraw(candidate, reason=UnavailableReason.FOUND_JOB, by=candidate.user)
+            if status in holding:
+                workflow.request_hire(match, by=member, role=Role.STRUCTURE)
             if status == MatchStatus.HIRED:
-                candidate.is_available = False
-                candidate.unavailable_reason = UnavailableReason.HIRED_ADVISOR
-                candidate.save()
-                RoleAssignment.objects.get_or_create(
-                    user=candidate.user, role=Role.ADVISOR, scope_id=f"structure:{structure.pk}",
-                    defaults={"structure": structure},
-                )  # fmt: skip
+                workflow.hire(match, by=anct, role=Role.ANCT)

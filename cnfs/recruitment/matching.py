@@ -100,23 +100,23 @@ def held_elsewhere(structure) -> Exists:
     )
 
 
-def live_condition(facts) -> Q:
-    """Everything but "not held by another structure"."""
+def live_condition(structure) -> Q:
+    """Everything but "not held by another structure", from the structure's own columns."""
     return (
-        distance_classes_condition(facts.latitude, facts.longitude, facts.territory)
+        distance_classes_condition(structure.latitude, structure.longitude, structure.territory)
         & Q(erased_at__isnull=True, is_available=True, email_confirmed=True)
-        & Q(available_from__lte=facts.availability_day)
+        & Q(available_from__lte=structure.availability_day)
     )
 
 
-def matching_candidates(facts, queryset=None):
+def matching_candidates(structure, queryset=None):
     """The candidates matching an activated, located structure, annotated with `distance_km`."""
-    if not (facts.activated and facts.located):
+    if not (structure.activated and structure.located):
         return Candidate.objects.none()
     queryset = queryset if queryset is not None else Candidate.objects.all()
-    queryset = queryset.filter(live_condition(facts)).exclude(held_elsewhere(facts.structure))
-    return annotate_distance(queryset, facts.latitude, facts.longitude).order_by()
+    queryset = queryset.filter(live_condition(structure)).exclude(held_elsewhere(structure))
+    return annotate_distance(queryset, structure.latitude, structure.longitude).order_by()
 
 
-def candidate_matches(candidate, facts) -> bool:
-    return matching_candidates(facts).filter(pk=candidate.pk).exists()
+def candidate_matches(candidate, structure) -> bool:
+    return matching_candidates(structure).filter(pk=candidate.pk).exists()

@@ -22,14 +22,16 @@ HOLDING_STATUSES = (MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED, MatchStatus.T
 # Statuses that take one of the structure's posts.
 POST_TAKING_STATUSES = HOLDING_STATUSES
 OPEN_STATUSES = (MatchStatus.NEW, MatchStatus.SHORTLISTED, MatchStatus.NOT_RETAINED)
+# A match that has ended: the same structure and candidate may have a new one (re-engagement, re-hire).
+ENDED_STATUSES = (MatchStatus.CLOSED, MatchStatus.TERMINATED)
 
 
 class MatchQuerySet(models.QuerySet):
     def holding(self):
         return self.filter(status__in=HOLDING_STATUSES)
 
-    def taking_posts(self, structure):
-        return self.filter(structure=structure, status__in=POST_TAKING_STATUSES)
+    def live(self):
+        return self.exclude(status__in=ENDED_STATUSES)
 
 
 class Match(models.Model):
@@ -48,6 +50,15 @@ class Match(models.Model):
         "statut", max_length=24, choices=MatchStatus.choices, default=MatchStatus.NEW, db_index=True
     )
     invited = models.BooleanField("candidat invité par la structure", default=False)
+    post = models.ForeignKey(
+        "structures.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+        verbose_name="poste",
+        help_text="Le poste tenu depuis « Valider cette candidature ».",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
 
@@ -58,8 +69,19 @@ class Match(models.Model):
         verbose_name_plural = "mises en relation"
         ordering = ["-status_changed_at", "-id"]
         constraints = [
+            # One open match per structure and candidate: a closed match may be followed by a new one.
             models.UniqueConstraint(
-                fields=["structure", "candidate"], name="match_one_per_structure_candidate"
+                fields=["structure", "candidate"],
+                condition=~Q(status__in=ENDED_STATUSES),
+                name="match_one_open_per_structure_candidate",
+            ),
+            # "Taken ≤ granted": a post is held by one match at most, and every holding match holds a post.
+            models.UniqueConstraint(
+                fields=["post"], condition=Q(status__in=HOLDING_STATUSES), name="match_one_holding_per_post"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=HOLDING_STATUSES) | Q(post__isnull=False),
+                name="match_holding_has_post",
             ),
             # Two structures validating the same candidate at the same moment: the second insert/update fails.
             models.UniqueConstraint(
@@ -71,6 +93,57 @@ class Match(models.Model):
 
     def __str__(self):
         return f"{self.structure} ↔ {self.candidate} ({self.get_status_display()})"
+
+
+class AdvisorStatus(models.TextChoices):
+    ACTIVE = "active", "En poste"
+    TERMINATED = "terminated", "Contrat rompu"
+
+
+class Advisor(models.Model):
+    """A conseiller numérique: one per person, created when their hire completes, linked to the post they hold.
+    Training, activity, terminations and re-hires hang on it; a re-hire moves it to the new post."""
+
+    candidate = models.OneToOneField(
+        "candidates.Candidate", on_delete=models.PROTECT, related_name="advisor", verbose_name="personne"
+    )
+    structure = models.ForeignKey(
+        "structures.Structure", on_delete=models.PROTECT, related_name="advisors", verbose_name="structure"
+    )
+    post = models.ForeignKey(
+        "structures.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="advisors",
+        verbose_name="poste",
+        help_text="Le poste occupé ; vide après une rupture dont le poste n'est pas connu.",
+    )
+    match = models.ForeignKey(
+        Match, on_delete=models.PROTECT, related_name="+", verbose_name="mise en relation"
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=AdvisorStatus.choices, default=AdvisorStatus.ACTIVE, db_index=True
+    )
+    hired_at = models.DateTimeField("recruté le", default=timezone.now)
+    terminated_at = models.DateTimeField("contrat rompu le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "conseiller numérique"
+        verbose_name_plural = "conseillers numériques"
+        ordering = ["-hired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post"], condition=Q(status=AdvisorStatus.ACTIVE), name="advisor_one_active_per_post"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AdvisorStatus.ACTIVE) | Q(post__isnull=False),
+                name="advisor_active_has_post",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Conseiller n° {self.pk} — {self.structure}"
 
 
 class MatchTransition(TransitionLog):

@@ -68,3 +68,24 @@ def hire_refused(match, reason):
 
 def hired(match):
     _to_candidate(match, "hired", "Votre recrutement est validé", "recruitment/emails/hired")
+
+
+def deadline_reminder(post, days: int, days_left: int) -> int:
+    """The recruitment deadline of one post, recalled to the structure's team (once per post, deadline and
+    reminder: an extended deadline is recalled again)."""
+    sent = 0
+    for user in structure_users(post.structure):
+        email = send_email(
+            event_key=f"post:{post.pk}:deadline:{post.deadline:%Y%m%d}:reminder:{days}:{user.pk}",
+            to=user.email,
+            subject=f"Recrutement : date limite le {post.deadline:%d/%m/%Y}",
+            template="recruitment/emails/deadline_reminder",
+            context={
+                "post": post,
+                "user": user,
+                "days": days_left,
+                "url": absolute_url(reverse("structures:posts")),
+            },
+        )
+        sent += email is not None
+    return sent

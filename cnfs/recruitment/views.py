@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,19 +11,18 @@ from cnfs.accounts.roles import Role
 from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
 from cnfs.candidates.views import posted
-from cnfs.concertation.posts import posts_taken
 from cnfs.core.text import elide_de
 from cnfs.journal.services import record
+from cnfs.structures.services import posts_summary
 
 from . import exports, workflow
 from .candidate_list import TABS, apply_filters, for_tab, sorted_rows, structure_candidates, tab_counts
 from .forms import CandidateFilterForm, EvaluationForm, InviteCandidateForm, RefuseHireForm
 from .invitations import invite_candidate
 from .models import InterviewEvaluation, Match, MatchStatus
-from .structure_facts import facts_for
 
 PAGE_SIZE = 50
-STRUCTURE_ACTIONS = {"shortlist", "not_retain", "reset", "request_hire", "cancel_hire_request"}
+STRUCTURE_ACTIONS = workflow.STRUCTURE_ACTIONS
 
 
 def _structure(request):
@@ -32,21 +31,28 @@ def _structure(request):
 
 def _candidate_in_scope(request, pk):
     """The candidate as the structure sees them (404 when they do not match it), with distance and status."""
-    facts = facts_for(_structure(request))
-    candidate = get_object_or_404(structure_candidates(facts).select_related("user", "commune", "pix"), pk=pk)
-    return facts, candidate
+    structure = _structure(request)
+    candidate = get_object_or_404(
+        structure_candidates(structure).select_related("user", "commune", "pix"), pk=pk
+    )
+    return structure, candidate
+
+
+def _open_match(structure, candidate):
+    return (
+        Match.objects.live().filter(structure=structure, candidate=candidate).select_related("post").first()
+    )
 
 
 @role_required(Role.STRUCTURE)
 def candidate_list(request):
     structure = _structure(request)
-    facts = facts_for(structure)
     form = CandidateFilterForm(request.GET or None)
     filters = form.filters()
     tab = request.GET.get("onglet", "new")
     if tab not in {key for key, _, _ in TABS}:
         tab = "new"
-    queryset = apply_filters(structure_candidates(facts), filters)
+    queryset = apply_filters(structure_candidates(structure), filters)
     rows = sorted_rows(for_tab(queryset, tab), filters.get("sort") or "distance")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
@@ -65,8 +71,8 @@ def candidate_list(request):
         "recruitment/candidate_list.html",
         {
             "title": "Candidatures",
-            "facts": facts,
-            "taken": posts_taken(structure),
+            "structure": structure,
+            "posts": posts_summary(structure),
             "form": form,
             "tab": tab,
             "tabs": [(key, label, counts[key]) for key, label, _ in TABS],
@@ -78,24 +84,23 @@ def candidate_list(request):
 
 @role_required(Role.STRUCTURE)
 def candidate_detail(request, pk):
-    facts, candidate = _candidate_in_scope(request, pk)
-    match = Match.objects.filter(structure=facts.structure, candidate=candidate).first()
+    structure, candidate = _candidate_in_scope(request, pk)
+    match = _open_match(structure, candidate)
     status = match.status if match else MatchStatus.NEW
-    actions = [t for t in workflow.allowed_transitions(status) if t.name in STRUCTURE_ACTIONS]
+    subject = match or Match(structure=structure, candidate=candidate, status=MatchStatus.NEW)
+    offered = workflow.WORKFLOW.actions(subject, by=request.user, role=Role.STRUCTURE)
     return render(
         request,
         "recruitment/candidate_detail.html",
         {
             "title": str(candidate),
             "candidate": candidate,
-            "facts": facts,
+            "structure": structure,
             "match": match,
             "status_label": MatchStatus(status).label,
-            "actions": actions,
+            "actions": [action for action in offered if action.enabled],
             "pix": candidate.shared_pix(),
-            "refusal": workflow.hire_refusal_reason(match)
-            if match and status == MatchStatus.SHORTLISTED
-            else None,
+            "refusals": [action.reason for action in offered if not action.enabled],
         },
     )
 
@@ -105,9 +110,9 @@ def candidate_detail(request, pk):
 def match_action(request, pk, action):
     if action not in STRUCTURE_ACTIONS:
         raise Http404
-    facts, candidate = _candidate_in_scope(request, pk)
+    structure, candidate = _candidate_in_scope(request, pk)
     with transaction.atomic():
-        match = workflow.open_match(facts.structure, candidate, by=request.user)
+        match = workflow.open_match(structure, candidate, by=request.user)
     try:
         if action == "shortlist":
             workflow.shortlist_with_email(match, by=request.user)
@@ -122,6 +127,8 @@ def match_action(request, pk, action):
         else:
             getattr(workflow, action)(match, by=request.user)
             messages.success(request, f"C'est enregistré : {workflow.TRANSITIONS[action].label.lower()}.")
+    except workflow.TransitionForbidden as error:
+        return HttpResponseForbidden(str(error))
     except workflow.TransitionError as error:
         messages.error(request, str(error))
     return redirect("recruitment:candidate_detail", pk=candidate.pk)
@@ -149,13 +156,8 @@ def candidate_cv(request, pk):
 
 
 def _evaluation_match(request, pk):
-    facts, candidate = _candidate_in_scope(request, pk)
-    match = (
-        Match.objects.filter(structure=facts.structure, candidate=candidate)
-        .select_related("structure")
-        .first()
-    )
-    return facts, candidate, match
+    structure, candidate = _candidate_in_scope(request, pk)
+    return structure, candidate, _open_match(structure, candidate)
 
 
 EVALUATION_TEXT_FIELDS = ("interviewers", "conclusion")
@@ -194,12 +196,12 @@ def _evaluation_changes(previous, values: dict) -> tuple[dict, dict]:
 
 @role_required(Role.STRUCTURE)
 def evaluation(request, pk):
-    facts, candidate, match = _evaluation_match(request, pk)
+    structure, candidate, match = _evaluation_match(request, pk)
     current = getattr(match, "evaluation", None) if match else None
     form = EvaluationForm(posted(request), evaluation=current)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            match = match or workflow.open_match(facts.structure, candidate, by=request.user)
+            match = match or workflow.open_match(structure, candidate, by=request.user)
             values = form.values()
             previous = InterviewEvaluation.objects.select_for_update().filter(match=match).first()
             before, after = _evaluation_changes(previous, values)
@@ -229,9 +231,9 @@ def evaluation(request, pk):
 
 @role_required(Role.STRUCTURE)
 def evaluation_docx(request, pk):
-    facts, candidate, match = _evaluation_match(request, pk)
+    structure, candidate, match = _evaluation_match(request, pk)
     if match is None:
-        match = Match(structure=facts.structure, candidate=candidate)
+        match = Match(structure=structure, candidate=candidate)
         current = None
     else:
         current = getattr(match, "evaluation", None)
@@ -264,10 +266,12 @@ def invite(request):
 def hire_requests(request):
     matches = (
         Match.objects.filter(status=MatchStatus.HIRE_REQUESTED)
-        .select_related("structure__departement", "candidate__user", "candidate__commune")
+        .select_related("structure__departement", "candidate__user", "candidate__commune", "post")
         .order_by("status_changed_at", "pk")
     )
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+    for match in page.object_list:
+        match.offered = {a.name: a for a in workflow.WORKFLOW.actions(match, by=request.user, role=Role.ANCT)}
     return render(
         request,
         "recruitment/hire_requests.html",
@@ -282,6 +286,8 @@ def validate_hire(request, match_pk):
     try:
         workflow.hire(match, by=request.user)
         messages.success(request, f"Recrutement {elide_de(match.candidate)} par {match.structure} validé.")
+    except workflow.TransitionForbidden as error:
+        return HttpResponseForbidden(str(error))
     except workflow.TransitionError as error:
         messages.error(request, str(error))
     return redirect("recruitment:hire_requests")
@@ -300,6 +306,8 @@ def refuse_hire(request, match_pk):
         messages.success(
             request, f"Recrutement {elide_de(match.candidate)} refusé ; la structure est prévenue."
         )
+    except workflow.TransitionForbidden as error:
+        return HttpResponseForbidden(str(error))
     except workflow.TransitionError as error:
         messages.error(request, str(error))
     return redirect("recruitment:hire_requests")

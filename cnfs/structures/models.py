@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Count
+from django.utils import timezone
 
 
 class StructureType(models.TextChoices):
@@ -48,6 +50,19 @@ class Structure(models.Model):
         related_name="structures",
         verbose_name="département",
     )
+    # Location: one département, used for scope, emails and matching alike.
+    address = models.CharField("adresse", max_length=250, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    # Contact
+    contact_first_name = models.CharField("prénom du contact", max_length=150, blank=True)
+    contact_last_name = models.CharField("nom du contact", max_length=150, blank=True)
+    contact_job_title = models.CharField("fonction du contact", max_length=150, blank=True)
+    contact_email = models.EmailField("adresse électronique du contact", blank=True)
+    contact_phone = models.CharField("téléphone du contact", max_length=20, blank=True)
+    # Programme
+    mission_start = models.DateField("date de démarrage de la mission", null=True, blank=True)
+    activated_at = models.DateTimeField("activée le", null=True, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     objects = StructureQuerySet.as_manager()
@@ -62,6 +77,137 @@ class Structure(models.Model):
     @property
     def is_public(self) -> bool:
         return self.type in StructureType.public_types()
+
+    @property
+    def activated(self) -> bool:
+        return self.activated_at is not None
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def territory(self) -> str:
+        from cnfs.candidates.models import territory_of
+
+        return territory_of(self.departement)
+
+    @property
+    def availability_day(self):
+        """Candidates must be available on the mission start date, or today if that date is past."""
+        today = timezone.localdate()
+        return max(self.mission_start, today) if self.mission_start else today
+
+    @property
+    def contact_name(self) -> str:
+        return f"{self.contact_first_name} {self.contact_last_name}".strip()
+
+
+class PostStatus(models.TextChoices):
+    FREE = "free", "Libre"
+    HIRE_REQUESTED = "hire_requested", "Recrutement demandé"
+    OCCUPIED = "occupied", "Pourvu"
+    RETIRED = "retired", "Retiré"
+
+
+class PostQuerySet(models.QuerySet):
+    def granted(self):
+        """The one definition of "posts granted": every post a decision created and no return retired."""
+        return self.exclude(status=PostStatus.RETIRED)
+
+    def free(self):
+        return self.filter(status=PostStatus.FREE)
+
+    def open_for_hire(self, day=None):
+        """Free posts whose recruitment deadline has not passed (the deadline day itself still counts)."""
+        return self.free().filter(deadline__gte=day or timezone.localdate())
+
+    def granted_per(self, field: str, keys) -> dict:
+        """{key: posts granted} for the given values of `field` (e.g. "granted_by__application_id"): one query,
+        whatever the number of keys — for the visible rows of a page."""
+        rows = self.granted().filter(**{f"{field}__in": list(keys)}).values(field).annotate(n=Count("pk"))
+        return {row[field]: row["n"] for row in rows.order_by()}
+
+
+class Post(models.Model):
+    """A funded position ("poste") at a structure: created by a positive committee decision (one row per post),
+    held by "Valider cette candidature", occupied by the hire, retired by a return decision."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="posts", verbose_name="structure"
+    )
+    granted_by = models.ForeignKey(
+        "concertation.CommitteeDecision",
+        on_delete=models.PROTECT,
+        related_name="granted_posts",
+        verbose_name="décision d'attribution",
+    )
+    committee_date = models.DateField("date du comité")
+    deadline = models.DateField("date limite de recrutement")
+    status = models.CharField(
+        "statut", max_length=20, choices=PostStatus.choices, default=PostStatus.FREE, db_index=True
+    )
+    retired_by = models.ForeignKey(
+        "concertation.CommitteeDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retired_posts",
+        verbose_name="décision de retrait",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "poste"
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=PostStatus.RETIRED) | models.Q(retired_by__isnull=False),
+                name="post_retired_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gte=models.F("committee_date")),
+                name="post_deadline_after_committee",
+            ),
+        ]
+        indexes = [models.Index(fields=["structure", "status"], name="post_structure_status")]
+
+    def __str__(self):
+        return f"Poste n° {self.pk} — {self.structure}"
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - timezone.localdate()).days
+
+    @property
+    def expired(self) -> bool:
+        return self.deadline < timezone.localdate()
+
+
+class PostDeadlineExtension(models.Model):
+    """ANCT extends one post's recruitment deadline, with a reason."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="extensions")
+    previous_deadline = models.DateField("date limite précédente")
+    deadline = models.DateField("nouvelle date limite")
+    reason = models.TextField("motif", max_length=1000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "prolongation du délai de recrutement"
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("previous_deadline")), name="extension_moves_forward"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Poste n° {self.post_id} : {self.previous_deadline} → {self.deadline}"
 
 
 EMPLOI_TERRITORIAL_DOMAIN = "emploi-territorial.fr"

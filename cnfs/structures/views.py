@@ -11,15 +11,16 @@ from cnfs.accounts.models import Invitation, RoleAssignment
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
 from cnfs.accounts.services import invite
-from cnfs.concertation import changes, posts
+from cnfs.concertation import changes
 from cnfs.concertation.forms import ChangeRequestForm
 from cnfs.concertation.models import ApplicationStatus, PostChangeRequest, StructureApplication
 from cnfs.concertation.workflow import TransitionError
 from cnfs.journal.services import record
 
 from .docx import job_description
-from .forms import ContactDetailsForm, InviteMemberForm, JobPostingForm
-from .models import JobPosting
+from .forms import ContactDetailsForm, ExtendDeadlineForm, InviteMemberForm, JobPostingForm
+from .models import JobPosting, Post
+from .services import extend_deadline, posts_summary
 
 
 def _structure(request):
@@ -38,17 +39,11 @@ def _application(structure):
 def my_structure(request):
     structure = _structure(request)
     application = _application(structure)
-    form = ContactDetailsForm(request.POST or None, instance=application) if application else None
+    form = ContactDetailsForm(request.POST or None, instance=structure) if application else None
     if request.method == "POST" and form is not None and form.is_valid():
-        before = {field: form.initial.get(field) for field in form.changed_data}
         form.save()
-        record(
-            "application.contact_updated",
-            application,
-            by=request.user,
-            before=before,
-            after={field: form.cleaned_data[field] for field in form.changed_data},
-        )
+        # Field names only: the contact's name, email and phone stay out of the journal.
+        record("structure.contact_updated", structure, by=request.user, after={"fields": form.changed_data})
         messages.success(request, "Les coordonnées du contact sont enregistrées.")
         return redirect("structures:home")
     return render(
@@ -88,7 +83,8 @@ def my_posts(request):
         {
             "title": "Mes postes",
             "structure": structure,
-            "summary": posts.summary(structure),
+            "summary": posts_summary(structure),
+            "posts": Post.objects.granted().filter(structure=structure).order_by("deadline", "pk"),
             "application": application,
             "form": form if application and application.status == ApplicationStatus.ACTIVATED else None,
             "change_requests": PostChangeRequest.objects.filter(application__structure=structure),
@@ -194,3 +190,28 @@ def job_description_docx(request):
     )
     response["Content-Disposition"] = f'attachment; filename="fiche-de-poste-{slugify(structure.name)}.docx"'
     return response
+
+
+@role_required(Role.ANCT)
+def extend_post_deadline(request, pk):
+    """ANCT extends one post's recruitment deadline, with a reason (journaled)."""
+    post = get_object_or_404(Post.objects.granted().select_related("structure"), pk=pk)
+    form = ExtendDeadlineForm(request.POST or None, post=post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extend_deadline(post, by=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"La date limite du poste n° {post.pk} est reportée au {form.cleaned_data['deadline']:%d/%m/%Y}.",
+            )
+            application = post.granted_by.application
+            return redirect("concertation:detail", pk=application.pk)
+    return render(
+        request,
+        "structures/extend_deadline.html",
+        {"title": f"Prolonger le délai de recrutement — poste n° {post.pk}", "post": post, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

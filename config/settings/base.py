@@ -190,6 +190,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CNFS_DAILY_TASKS = {
     "prefecture_digest": ("cnfs.concertation.tasks.send_prefecture_digest", "07:00"),
     "wave_opening": ("cnfs.concertation.tasks.open_waves", "00:05"),
+    "recruitment_deadline_reminders": ("cnfs.recruitment.tasks.send_deadline_reminders", "07:30"),
 }
 # Periodic tasks: name → (callable, interval in minutes); same mechanism. The email sweep sends what a crash, a
 # killed worker or an SMTP outage left unsent, and recovers tasks left "running" by a dead worker.

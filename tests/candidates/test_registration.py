@@ -13,7 +13,6 @@ from cnfs.accounts.services import email_confirmation_token
 from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
 from cnfs.recruitment.matching import matching_candidates
-from cnfs.recruitment.structure_facts import facts_for
 from tests.factories import CommuneFactory, UserFactory
 from tests.recruitment.factories import PDF_BYTES, activated_structure
 
@@ -73,9 +72,9 @@ def test_candidate_is_visible_to_structures_only_after_confirming_email(client, 
     structure = activated_structure()
     client.post(URL, form_data())
     candidate = Candidate.objects.get()
-    assert not matching_candidates(facts_for(structure)).exists()
+    assert not matching_candidates(structure).exists()
     client.get(reverse("accounts:confirm_email", args=[email_confirmation_token(candidate.user)]))
-    assert list(matching_candidates(facts_for(structure))) == [candidate]
+    assert list(matching_candidates(structure)) == [candidate]
 
 
 def _shape(response) -> str:

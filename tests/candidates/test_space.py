@@ -237,8 +237,7 @@ def test_a_hired_advisor_is_not_offered_available_again_and_is_refused(logged, c
     from cnfs.recruitment import workflow
 
     match = MatchFactory(candidate=candidate, shortlisted=True)
-    actor = UserFactory()
-    actor.save()
+    actor = UserFactory(role=Role.STRUCTURE, role__structure=match.structure)
     workflow.request_hire(match, by=actor)
     workflow.hire(match, by=UserFactory(role=Role.ANCT))
     # The advisor keeps their candidate role: they switch to it to open the candidate space.

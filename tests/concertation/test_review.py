@@ -80,7 +80,7 @@ def test_list_runs_a_constant_number_of_queries(client, django_assert_num_querie
     PrefectOpinionFactory.create_batch(rows)
     client.force_login(UserFactory(role=Role.PREFECTURE))
     client.get(reverse("concertation:list"))  # warm the session
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # the page's rows, then their posts granted in one query
         response = client.get(reverse("concertation:list"))
     assert response.status_code == 200
 
@@ -256,9 +256,10 @@ def test_waves_and_gauge(client):
         {"name": "Vague 9", "opens_on": "2026-01-01", "closes_on": "2026-02-01", "target_posts": "100"},
     )
     assert Wave.objects.filter(name="Vague 9").exists()
-    from tests.factories import CommitteeDecisionFactory
+    from cnfs.concertation.workflow import decide
 
-    CommitteeDecisionFactory(posts=3)
+    anct = UserFactory(role=Role.ANCT)
+    decide(PrefectOpinionFactory().application, by=anct, outcome="positive", posts=3)
     page = client.get(reverse("concertation:waves")).content.decode()
     assert "3 postes accordés sur 4000" in page
 
@@ -269,7 +270,29 @@ def test_national_list_runs_a_constant_number_of_queries(client, django_assert_n
     StructureApplicationFactory.create_batch(rows, submitted=True, commune=lyon)
     client.force_login(UserFactory(role=Role.ANCT))
     client.get(reverse("concertation:list"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # the page's rows, then their posts granted in one query
         response = client.get(reverse("concertation:list"), {"region": "84"})
     assert response.status_code == 200
     assert "Lyon" in response.content.decode()
+
+
+def test_national_list_pages_first_then_counts_only_the_visible_rows_posts(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cnfs.concertation.workflow import decide
+
+    anct = UserFactory(role=Role.ANCT)
+    StructureApplicationFactory.create_batch(52, submitted=True)
+    granted = PrefectOpinionFactory().application
+    decide(granted, by=anct, outcome="positive", posts=4)
+    client.force_login(anct)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("concertation:list"))
+    rows = {a.pk: a.granted for a in response.context["page"].object_list}
+    assert len(rows) == 50 and rows.get(granted.pk, 4) == 4
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if "committeedecision" in s and "SUM(" in s.upper()]  # posts are records now
+    (posts_query,) = [s for s in sql if "structures_post" in s]
+    ids = posts_query.split(" IN (", 1)[1].split(")", 1)[0].split(",")
+    assert len(ids) == 50  # only the page's applications, not the 53

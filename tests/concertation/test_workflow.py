@@ -259,7 +259,7 @@ def test_positive_decision_activates_and_invites_the_contact(django_capture_on_c
     application.refresh_from_db()
     assert application.status == S.ACTIVATED
     assert application.structure.siret == application.siret
-    assert decision.number.endswith(f"{decision.pk:05d}")
+    assert decision.number == f"{decision.committee_date:%Y}-00001"  # the year's first decision
     invitation = Invitation.objects.get(email=application.contact_email)
     assert invitation.role == Role.STRUCTURE and invitation.is_admin
     assert invitation.structure == application.structure

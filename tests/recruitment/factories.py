@@ -8,7 +8,9 @@ from django.utils import timezone
 from cnfs.accounts.roles import Role
 from cnfs.candidates.models import Candidate, Distance, PixResult
 from cnfs.concertation.models import ApplicationStatus
-from cnfs.recruitment.models import Match, MatchStatus
+from cnfs.recruitment.models import HOLDING_STATUSES, Match, MatchStatus
+from cnfs.structures.models import Post, PostStatus
+from cnfs.structures.services import grant_posts, record_activation, recruitment_deadline
 from tests.factories import (
     CommitteeDecisionFactory,
     CommuneFactory,
@@ -82,23 +84,55 @@ def activated_structure(*, commune=None, departement=None, **kwargs):
 
 
 def activate(structure, *, latitude=46.5646, longitude=3.3326, posts=2, start_date=None, committee_date=None):
-    """Gives an existing structure an activated application (at its commune, or Moulins) and `posts` posts."""
+    """Gives an existing structure an activated application (at its commune, or Moulins) and `posts` posts, through
+    the real services: the structure takes its facts from the application, the decision creates the posts."""
     commune = structure.commune or CommuneFactory()
     application = StructureApplicationFactory(
         submitted=True,
         status=ApplicationStatus.ACTIVATED,
         structure=structure,
+        name=structure.name,
+        siret=structure.siret,
+        type=structure.type,
         commune=commune,
         departement=structure.departement,
         latitude=latitude,
         longitude=longitude,
         start_date=start_date or timezone.localdate(),
     )
+    record_activation(application, by=None)
     if posts:
-        CommitteeDecisionFactory(
+        decision = CommitteeDecisionFactory(
             application=application, posts=posts, committee_date=committee_date or timezone.localdate()
         )
+        grant_posts(decision, by=None)
+    structure.refresh_from_db()
     return structure
+
+
+def hold_post(structure, status):
+    """The post a match in a holding status holds: the structure's first free post (a factory convenience: one more
+    post from its decision when all are taken)."""
+    post = Post.objects.filter(structure=structure, status=PostStatus.FREE).order_by("deadline", "pk").first()
+    if post is None:
+        existing = Post.objects.filter(structure=structure).order_by("pk").first()
+        decision = (
+            existing.granted_by
+            if existing
+            else CommitteeDecisionFactory(
+                application=structure.applications.order_by("pk").first()
+                or StructureApplicationFactory(submitted=True, structure=structure)
+            )
+        )
+        post = Post.objects.create(
+            structure=structure,
+            granted_by=decision,
+            committee_date=decision.committee_date,
+            deadline=recruitment_deadline(decision.committee_date),
+        )
+    post.status = PostStatus.HIRE_REQUESTED if status == MatchStatus.HIRE_REQUESTED else PostStatus.OCCUPIED
+    post.save()
+    return post
 
 
 def structure_user(structure, **kwargs):
@@ -118,6 +152,9 @@ class MatchFactory(factory.django.DjangoModelFactory):
     structure = factory.LazyFunction(activated_structure)
     candidate = factory.SubFactory(CandidateFactory)
     status = MatchStatus.NEW
+    post = factory.LazyAttribute(
+        lambda o: hold_post(o.structure, o.status) if o.status in HOLDING_STATUSES else None
+    )
 
     class Params:
         shortlisted = factory.Trait(status=MatchStatus.SHORTLISTED)

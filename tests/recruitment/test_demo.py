@@ -50,3 +50,21 @@ def test_demo_candidates_and_matches_in_every_state_idempotent(territories):
 def test_demo_pdf_is_a_pdf():
     content = demo_pdf("CV de Léa Martin")
     assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
+
+
+def test_demo_matches_are_written_through_the_workflow_with_its_history_and_journal(territories):
+    from cnfs.journal.models import JournalEntry
+    from cnfs.recruitment.models import Advisor, MatchTransition
+    from cnfs.structures.models import PostStatus
+
+    call_command("seed_demo")
+    names = set(MatchTransition.objects.values_list("name", flat=True))
+    assert {"open", "shortlist", "not_retain", "close", "request_hire", "hire"} <= names
+    assert not MatchTransition.objects.exclude(name__in=names - {"demo"}).exists()
+    for action in ("match.opened", "match.shortlist", "match.request_hire", "match.hire", "advisor.hired"):
+        assert JournalEntry.objects.filter(action=action, actor__isnull=False).exists(), action
+    for match in Match.objects.filter(status=MatchStatus.HIRED):
+        assert match.post.status == PostStatus.OCCUPIED
+        assert Advisor.objects.get(candidate=match.candidate).post == match.post
+    for match in Match.objects.filter(status=MatchStatus.HIRE_REQUESTED):
+        assert match.post.status == PostStatus.HIRE_REQUESTED

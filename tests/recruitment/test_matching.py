@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from cnfs.candidates.models import METRO, Distance
 from cnfs.recruitment.matching import matching_candidates
 from cnfs.recruitment.models import MatchStatus
-from cnfs.recruitment.structure_facts import facts_for
 from cnfs.territories.geo import distance_km
 from tests.factories import CommuneFactory, DepartementFactory, RegionFactory, StructureFactory, UserFactory
 from tests.recruitment.factories import CandidateFactory, MatchFactory, activated_structure
@@ -88,7 +87,7 @@ def assert_same(facts, candidates, held=frozenset()):
 def test_random_metropolitan_data_matches_brute_force():
     rng = random.Random(4)
     structure = activated_structure(latitude=46.5646, longitude=3.3326)
-    facts = facts_for(structure)
+    facts = structure  # location, territory and mission start are the structure's columns
     candidates = [
         make_candidate(
             lat=46.5646 + rng.uniform(-1.2, 1.2),
@@ -106,7 +105,7 @@ def test_random_metropolitan_data_matches_brute_force():
 
 def test_each_distance_class_is_a_hard_limit():
     structure = activated_structure(latitude=45.0, longitude=5.0)
-    facts = facts_for(structure)
+    facts = structure  # location, territory and mission start are the structure's columns
     km_per_lat_degree = 111.195
     inside = {
         km: make_candidate(lat=45.0 + (km - 0.5) / km_per_lat_degree, lon=5.0, max_distance=km)
@@ -131,7 +130,7 @@ def test_each_distance_class_is_a_hard_limit():
 def test_rows_are_annotated_with_their_distance():
     structure = activated_structure(latitude=45.0, longitude=5.0)
     candidate = make_candidate(lat=45.1, lon=5.0, max_distance=20)
-    (row,) = matching_candidates(facts_for(structure))
+    (row,) = matching_candidates(structure)
     assert row.pk == candidate.pk
     assert row.distance_km == pytest.approx(distance_km(45.0, 5.0, 45.1, 5.0), rel=1e-9)
 
@@ -141,8 +140,8 @@ def test_available_on_mission_start_or_today_if_past():
     past = activated_structure(start_date=timezone.localdate() - timedelta(days=30))
     soon = make_candidate(lat=46.5646, lon=3.3326, max_distance=5, available_in=20)
     now = make_candidate(lat=46.5646, lon=3.3326, max_distance=5, available_in=0)
-    assert {c.pk for c in matching_candidates(facts_for(later))} == {soon.pk, now.pk}
-    assert {c.pk for c in matching_candidates(facts_for(past))} == {now.pk}
+    assert {c.pk for c in matching_candidates(later)} == {soon.pk, now.pk}
+    assert {c.pk for c in matching_candidates(past)} == {now.pk}
 
 
 def test_overseas_territories_only_match_inside_their_own():
@@ -156,14 +155,14 @@ def test_overseas_territories_only_match_inside_their_own():
     martinique_everywhere = CandidateFactory(commune=martinique(), max_distance=Distance.FRANCE)
     metro_structure = activated_structure()
     assert local.territory == "971"
-    assert {c.pk for c in matching_candidates(facts_for(structure))} == {local.pk, local_everywhere.pk}
-    assert {c.pk for c in matching_candidates(facts_for(metro_structure))} == {metro_everywhere.pk}
-    assert martinique_everywhere.pk not in {c.pk for c in matching_candidates(facts_for(structure))}
+    assert {c.pk for c in matching_candidates(structure)} == {local.pk, local_everywhere.pk}
+    assert {c.pk for c in matching_candidates(metro_structure)} == {metro_everywhere.pk}
+    assert martinique_everywhere.pk not in {c.pk for c in matching_candidates(structure)}
 
 
 def test_not_activated_structure_sees_nobody():
     CandidateFactory()
-    assert not matching_candidates(facts_for(StructureFactory())).exists()
+    assert not matching_candidates(StructureFactory()).exists()
 
 
 def test_candidate_held_by_another_structure_is_out():
@@ -171,14 +170,15 @@ def test_candidate_held_by_another_structure_is_out():
     held = CandidateFactory()
     MatchFactory(candidate=held, status=MatchStatus.HIRE_REQUESTED)
     free = CandidateFactory()
-    assert {c.pk for c in matching_candidates(facts_for(structure))} == {free.pk}
+    assert {c.pk for c in matching_candidates(structure)} == {free.pk}
 
 
 def test_one_query_whatever_the_number_of_candidates(django_assert_num_queries):
     structure = activated_structure()
     for _ in range(5):
         CandidateFactory()
-    facts = facts_for(structure)
+    facts = structure  # location, territory and mission start are the structure's columns
+    assert facts.territory == METRO  # the département is read once, with the structure
     with django_assert_num_queries(1):
         assert len(list(matching_candidates(facts))) == 5
 
@@ -229,5 +229,5 @@ def test_property_matching_equals_brute_force(rows, lat, lon, start_in, held_ind
         if held_index is not None and held_index < len(candidates):
             MatchFactory(candidate=candidates[held_index], status=MatchStatus.HIRED)
             held.add(candidates[held_index].pk)
-        assert_same(facts_for(structure), candidates, held)
+        assert_same(structure, candidates, held)
         transaction.set_rollback(True)

@@ -146,7 +146,8 @@ def test_list_tabs_counts_and_default_sort_by_distance(as_structure, structure):
 
 
 def test_list_filters_and_search(as_structure, structure):
-    structure.applications.update(start_date=timezone.localdate() + timedelta(days=10))
+    structure.mission_start = timezone.localdate() + timedelta(days=10)
+    structure.save()
     with_everything = CandidateFactory(
         user__last_name="Zéphyr",
         has_diploma=True,
@@ -243,7 +244,10 @@ def test_shortlist_then_request_hire_from_the_detail_page(
 
 
 def test_refused_request_hire_shows_the_reason(as_structure, structure, candidate):
-    structure.applications.get().decisions.update(committee_date=timezone.localdate() - timedelta(days=90))
+    structure.posts.update(
+        committee_date=timezone.localdate() - timedelta(days=70),
+        deadline=timezone.localdate() - timedelta(days=1),
+    )
     MatchFactory(structure=structure, candidate=candidate, shortlisted=True)
     response = as_structure.post(
         reverse("recruitment:match_action", args=[candidate.pk, "request_hire"]), follow=True
@@ -359,3 +363,67 @@ def test_anct_refusal_needs_a_reason(client):
     )
     match.refresh_from_db()
     assert match.status == MatchStatus.SHORTLISTED
+
+
+def test_detail_offers_the_buttons_the_table_allows_with_the_guards_reason(
+    as_structure, structure, candidate
+):
+    url = reverse("recruitment:candidate_detail", args=[candidate.pk])
+    names = [a.name for a in as_structure.get(url).context["actions"]]
+    assert names == ["shortlist", "not_retain"]  # "new": no match row yet, and no system or ANCT step
+    MatchFactory(structure=structure, candidate=candidate, shortlisted=True)
+    structure.posts.update(
+        committee_date=timezone.localdate() - timedelta(days=70),
+        deadline=timezone.localdate() - timedelta(days=1),
+    )
+    response = as_structure.get(url)
+    assert "request_hire" not in [a.name for a in response.context["actions"]]
+    assert any("délai de recrutement" in reason for reason in response.context["refusals"])
+
+
+def test_anct_hire_page_hides_the_validation_after_the_posts_deadline(client, time_machine):
+    time_machine.move_to("2026-01-10 10:00:00+01:00", tick=False)
+    match = MatchFactory(hire_requested=True)
+    anct = UserFactory(role=Role.ANCT)
+    validate = reverse("recruitment:validate_hire", args=[match.pk])
+    time_machine.move_to("2026-03-10 10:00:00+01:00", tick=False)  # the deadline day
+    client.force_login(anct)
+    html = client.get(reverse("recruitment:hire_requests")).text
+    assert validate in html and "10/03/2026" in html
+    time_machine.move_to("2026-03-11 10:00:00+01:00", tick=False)  # the day after
+    client.force_login(anct)
+    html = client.get(reverse("recruitment:hire_requests")).text
+    assert validate not in html and "délai de recrutement de ce poste est dépassé" in html
+    client.post(validate)  # a forged POST is refused by the same guard
+    assert Match.objects.get(pk=match.pk).status == MatchStatus.HIRE_REQUESTED
+
+
+def test_anct_hire_page_has_a_constant_number_of_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    anct = UserFactory(role=Role.ANCT)
+    client.force_login(anct)
+    MatchFactory(hire_requested=True)
+    client.get(reverse("recruitment:hire_requests"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("recruitment:hire_requests"))
+    for _ in range(4):
+        MatchFactory(hire_requested=True)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse("recruitment:hire_requests"))
+    assert len(response.context["page"].object_list) == 5
+    assert len(five) == len(one)  # the guards the buttons ask read the rows already loaded
+
+
+def test_a_step_the_table_forbids_to_the_role_answers_403(as_structure, candidate, monkeypatch):
+    from dataclasses import replace
+
+    from cnfs.recruitment import workflow
+
+    transitions = dict(workflow.WORKFLOW.transitions)
+    transitions["shortlist"] = replace(transitions["shortlist"], roles=frozenset({Role.ANCT}))
+    monkeypatch.setattr(workflow.WORKFLOW, "transitions", transitions)
+    response = as_structure.post(reverse("recruitment:match_action", args=[candidate.pk, "shortlist"]))
+    assert response.status_code == 403
+    assert not Match.objects.filter(status=MatchStatus.SHORTLISTED).exists()

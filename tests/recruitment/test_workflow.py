@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from cnfs.accounts.models import RoleAssignment
 from cnfs.accounts.roles import Role
-from cnfs.concertation.models import ApplicationStatus, StructureApplication
+from cnfs.core.workflow import SYSTEM
 from cnfs.journal.models import JournalEntry
 from cnfs.recruitment import workflow
 from cnfs.recruitment.models import Match, MatchStatus, MatchTransition
+from cnfs.structures.models import PostStatus, Structure
 from tests.factories import UserFactory
 from tests.recruitment.factories import CandidateFactory, MatchFactory, activated_structure
 
@@ -20,9 +21,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def actor():
-    user = UserFactory()
+    """Acts for the structures (the match steps of the structure's side)."""
+    user = UserFactory(role=Role.STRUCTURE)
     user.save()
     return user
+
+
+@pytest.fixture
+def anct():
+    return UserFactory(role=Role.ANCT)
 
 
 def test_transition_table_is_explicit():
@@ -44,6 +51,29 @@ def test_transition_table_is_explicit():
         "close",
     }
     assert workflow.allowed_transitions(MatchStatus.TERMINATED) == []
+    assert [t.name for t in workflow.allowed_transitions(MatchStatus.CLOSED)] == ["reopen"]
+
+
+def test_each_transition_declares_who_may_take_it():
+    roles = {name: set(t.roles) for name, t in workflow.TRANSITIONS.items()}
+    for name in ("shortlist", "not_retain", "reset", "request_hire", "cancel_hire_request"):
+        assert roles[name] == {Role.STRUCTURE}, name
+    assert roles["hire"] == roles["refuse_hire"] == roles["terminate"] == {Role.ANCT}
+    assert roles["close"] == roles["reopen"] == {SYSTEM}
+
+
+def test_a_role_the_table_does_not_allow_is_forbidden(actor, anct):
+    match = MatchFactory(shortlisted=True)
+    with pytest.raises(workflow.TransitionForbidden):
+        workflow.request_hire(match, by=anct)
+    match = MatchFactory(hire_requested=True)
+    with pytest.raises(workflow.TransitionForbidden):
+        workflow.hire(match, by=actor)
+    with pytest.raises(workflow.TransitionForbidden):
+        workflow.refuse_hire(match, by=actor, reason="Pas moi")
+    match.refresh_from_db()
+    assert match.status == MatchStatus.HIRE_REQUESTED
+    assert not MatchTransition.objects.filter(match=match).exists()
 
 
 def test_shortlist_logs_journals_and_mails_the_candidate(actor, django_capture_on_commit_callbacks):
@@ -58,12 +88,12 @@ def test_shortlist_logs_journals_and_mails_the_candidate(actor, django_capture_o
     assert [m.to for m in mail.outbox] == [[match.candidate.user.email]]
 
 
-def test_illegal_transition_raises(actor):
+def test_illegal_transition_raises(actor, anct):
     match = MatchFactory()
     with pytest.raises(workflow.TransitionError):
         workflow.request_hire(match, by=actor)
     with pytest.raises(workflow.TransitionError):
-        workflow.hire(match, by=actor)
+        workflow.hire(match, by=anct)
     match.refresh_from_db()
     assert match.status == MatchStatus.NEW
 
@@ -97,12 +127,13 @@ def test_request_hire_refused_with_a_clear_reason(actor, setup, message):
     structure = activated_structure(posts=1)
     match = MatchFactory(structure=structure, shortlisted=True)
     if setup == "not_activated":
-        StructureApplication.objects.filter(structure=structure).update(status=ApplicationStatus.ACCEPTED)
+        Structure.objects.filter(pk=structure.pk).update(activated_at=None)
     elif setup == "no_post":
         MatchFactory(structure=structure, status=MatchStatus.HIRED)
     elif setup == "deadline":
-        structure.applications.get().decisions.update(
-            committee_date=timezone.localdate() - timedelta(days=70)
+        structure.posts.update(
+            committee_date=timezone.localdate() - timedelta(days=70),
+            deadline=timezone.localdate() - timedelta(days=1),
         )
     elif setup == "unavailable":
         match.candidate.is_available = False
@@ -123,11 +154,11 @@ def test_database_refuses_two_holding_matches_for_one_candidate():
         MatchFactory(candidate=candidate, status=MatchStatus.HIRED)
 
 
-def test_hire_makes_an_advisor_and_closes_other_matches(actor, django_capture_on_commit_callbacks):
+def test_hire_makes_an_advisor_and_closes_other_matches(anct, django_capture_on_commit_callbacks):
     match = MatchFactory(hire_requested=True)
     other = MatchFactory(candidate=match.candidate, shortlisted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.hire(match, by=actor)
+        workflow.hire(match, by=anct)
     match.refresh_from_db()
     other.refresh_from_db()
     candidate = match.candidate
@@ -142,13 +173,14 @@ def test_hire_makes_an_advisor_and_closes_other_matches(actor, django_capture_on
     assert RoleAssignment.objects.filter(user=candidate.user, role=Role.CANDIDATE).exists()
 
 
-def test_refuse_hire_needs_a_reason_and_returns_to_shortlist(actor):
+def test_refuse_hire_needs_a_reason_and_returns_to_shortlist(anct):
     match = MatchFactory(hire_requested=True)
-    with pytest.raises(workflow.TransitionError):
-        workflow.refuse_hire(match, by=actor, reason=" ")
-    workflow.refuse_hire(match, by=actor, reason="Le contrat proposé ne respecte pas le cadre.")
+    with pytest.raises(workflow.TransitionError, match="motif"):
+        workflow.refuse_hire(match, by=anct, reason=" ")
+    workflow.refuse_hire(match, by=anct, reason="Le contrat proposé ne respecte pas le cadre.")
     match.refresh_from_db()
     assert match.status == MatchStatus.SHORTLISTED
+    assert match.post.status == PostStatus.FREE  # the post held by the request is free again
 
 
 def _race(functions):
@@ -177,8 +209,7 @@ def _race(functions):
 @pytest.mark.django_db(transaction=True)
 def test_two_structures_validating_the_same_candidate_exactly_one_wins():
     candidate = CandidateFactory()
-    actor = UserFactory()
-    actor.save()
+    actor = UserFactory(role=Role.STRUCTURE)
     first = MatchFactory(candidate=candidate, shortlisted=True)
     second = MatchFactory(candidate=candidate, shortlisted=True)
     results = _race(
@@ -194,8 +225,7 @@ def test_two_structures_validating_the_same_candidate_exactly_one_wins():
 @pytest.mark.django_db(transaction=True)
 def test_one_structure_clicking_twice_with_one_free_post_exactly_one_wins():
     structure = activated_structure(posts=1)
-    actor = UserFactory()
-    actor.save()
+    actor = UserFactory(role=Role.STRUCTURE)
     first = MatchFactory(structure=structure, shortlisted=True)
     second = MatchFactory(structure=structure, shortlisted=True)
     results = _race(

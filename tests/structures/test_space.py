@@ -10,7 +10,8 @@ from cnfs.accounts.roles import Role
 from cnfs.concertation import changes
 from cnfs.concertation.models import ApplicationStatus, ChangeStatus, CommitteeDecision, PostChangeRequest
 from cnfs.concertation.workflow import TransitionError, decide
-from cnfs.structures.models import JobPosting
+from cnfs.journal.models import JournalEntry
+from cnfs.structures.models import JobPosting, Structure
 from tests.factories import PrefectOpinionFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,39 @@ def test_my_posts_shows_granted_free_and_the_deadline(client, activated):
     html = client.get(reverse("structures:posts")).content.decode()
     assert "2 accordés" in html and "2 libres" in html
     assert "Date limite de recrutement" in html
-    assert "Il reste" in html
+
+
+def test_my_posts_shows_each_posts_deadline_and_days_left(client, time_machine):
+    time_machine.move_to("2026-03-10 09:00:00+01:00", tick=False)
+    application = PrefectOpinionFactory().application
+    decide(application, by=UserFactory(role=Role.ANCT), outcome="positive", posts=1)
+    admin = UserFactory(role=Role.STRUCTURE, role__structure=Structure.objects.get())
+    client.force_login(admin)
+    html = client.get(reverse("structures:posts")).content.decode()
+    assert "10/05/2026" in html and "61 jours" in html
+    time_machine.move_to("2026-05-10 18:00:00+02:00", tick=False)  # the deadline day: still open
+    client.force_login(admin)
+    html = client.get(reverse("structures:posts")).content.decode()
+    assert "0 jour" in html and "Dépassé" not in html
+    time_machine.move_to("2026-05-11 08:00:00+02:00", tick=False)  # the day after
+    client.force_login(admin)
+    assert "Dépassé (contactez l'ANCT)" in client.get(reverse("structures:posts")).content.decode()
+
+
+def test_my_posts_says_hire_requested_until_the_hire_is_complete(client, activated):
+    from cnfs.recruitment import workflow
+    from tests.recruitment.factories import MatchFactory
+
+    application, admin = activated
+    match = MatchFactory(structure=application.structure, shortlisted=True)
+    workflow.request_hire(match, by=admin, role=Role.STRUCTURE)
+    client.force_login(admin)
+    html = client.get(reverse("structures:posts")).content.decode()
+    assert "1 en recrutement demandé" in html and "0 pourvu" in html
+    assert "Recrutement demandé</span>" in html and "Pourvu</span>" not in html
+    workflow.hire(match, by=UserFactory(role=Role.ANCT))
+    html = client.get(reverse("structures:posts")).content.decode()
+    assert "0 en recrutement demandé" in html and "1 pourvu" in html and "Pourvu</span>" in html
 
 
 def test_a_structure_never_sees_another_structure(client, activated):
@@ -65,11 +98,15 @@ def test_contact_details_are_editable_and_bad_input_is_kept(client, activated):
     }
     bad = client.post(reverse("structures:home"), data)
     assert bad.status_code == 400 and 'value="Paul"' in bad.content.decode()
-    application.refresh_from_db()
-    assert application.contact_first_name == "Marie"
+    structure = Structure.objects.get(pk=application.structure_id)
+    assert structure.contact_first_name == "Marie"
     client.post(reverse("structures:home"), {**data, "contact_email": "paul@moulins.fr"})
+    structure.refresh_from_db()
+    assert structure.contact_email == "paul@moulins.fr"  # the structure's own contact
     application.refresh_from_db()
-    assert application.contact_email == "paul@moulins.fr"
+    assert application.contact_email != "paul@moulins.fr"  # the application keeps what was filed
+    entry = JournalEntry.objects.get(action="structure.contact_updated")
+    assert "paul@moulins.fr" not in str(entry.after) and "contact_email" in entry.after["fields"]
 
 
 def test_the_admin_invites_and_removes_colleagues_but_one_admin_remains(
@@ -165,7 +202,7 @@ def test_post_changes_add_with_prefect_opinion_then_anct_decision(
 def test_giving_back_posts_and_its_limits(activated):
     application, admin = activated
     anct = UserFactory(role=Role.ANCT)
-    with pytest.raises(TransitionError, match="déjà pourvus"):
+    with pytest.raises(TransitionError, match="2 poste\\(s\\) libre\\(s\\) seulement"):
         changes.request_change(application, by=admin, kind="return", posts=3, motive="budget")
     change = changes.request_change(application, by=admin, kind="return", posts=1, motive="budget")
     with pytest.raises(TransitionError, match="déjà en cours"):
@@ -211,5 +248,5 @@ def test_hires_take_posts_in_my_posts_and_limit_giving_back(client, activated):
     client.force_login(admin)
     html = client.get(reverse("structures:posts")).content.decode()
     assert "2 accordés" in html and "1 libre" in html
-    with pytest.raises(TransitionError, match="déjà pourvus"):
+    with pytest.raises(TransitionError, match="1 pourvu\\(s\\) ou en cours de recrutement"):
         changes.request_change(application, by=admin, kind="return", posts=2, motive="budget")

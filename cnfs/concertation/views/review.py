@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
 from cnfs.journal.models import JournalEntry
+from cnfs.structures.models import Post
 
 from .. import exports, workflow
 from ..forms import (
@@ -21,7 +22,7 @@ from ..forms import (
     DuplicateForm,
     OpinionForm,
 )
-from ..models import PostChangeRequest, PrefectOpinion, StructureApplication
+from ..models import PostChangeRequest, PrefectOpinion, StructureApplication, attach_posts_granted
 
 PAGE_SIZE = 50
 
@@ -41,6 +42,7 @@ def _filtered(request):
 def application_list(request):
     form, queryset = _filtered(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = attach_posts_granted(page.object_list)  # the page first, then its rows' posts
     query = request.GET.copy()
     query.pop("page", None)
     national = request.role_context.role == Role.ANCT
@@ -63,6 +65,7 @@ def application_list(request):
 @role_required(Role.PREFECTURE, Role.ANCT)
 def application_export(request, fmt):
     _, queryset = _filtered(request)
+    queryset = queryset.with_posts_granted()
     if fmt == "csv":
         return exports.as_csv(queryset)
     if fmt == "xlsx":
@@ -105,6 +108,10 @@ def application_detail(request, pk):
         "change_requests": PostChangeRequest.objects.filter(application=application),
         "journal": JournalEntry.objects.for_object(application)[:50],
         "granted": application.posts_granted(),
+        "posts": Post.objects.granted()
+        .filter(granted_by__application=application)
+        .select_related("granted_by")
+        .order_by("deadline", "pk"),
         "actions": actions,
         "can_decide": bool(actions & DECISIONS),
     }

@@ -1,29 +1,29 @@
 """ANCT: waves of concertation and the national gauge of posts granted against the target."""
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
+from cnfs.structures.models import Post
 
 from .. import conf
 from ..forms import WaveForm
-from ..models import CommitteeDecision, Wave
+from ..models import Wave
 from ..waves import WaveNameTaken, create_wave
 from ..workflow import TransitionError
 
 
 def gauge():
-    """Posts granted nationally and per département, against the national target."""
+    """Posts granted nationally and per département (the structure's), against the national target."""
     target = conf.national_post_target()
-    granted = CommitteeDecision.objects.aggregate(total=Coalesce(Sum("posts"), 0))["total"]
+    granted_posts = Post.objects.granted()
+    granted = granted_posts.count()
     per_departement = (
-        CommitteeDecision.objects.values("application__departement_id", "application__departement__name")
-        .annotate(total=Sum("posts"))
-        .filter(total__gt=0)
-        .order_by("-total", "application__departement_id")
+        granted_posts.values("structure__departement_id", "structure__departement__name")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "structure__departement_id")
     )
     return {
         "target": target,
@@ -31,8 +31,8 @@ def gauge():
         "percent": min(round(100 * granted / target), 100) if target else 0,
         "per_departement": [
             {
-                "code": r["application__departement_id"],
-                "name": r["application__departement__name"],
+                "code": r["structure__departement_id"],
+                "name": r["structure__departement__name"],
                 "total": r["total"],
             }
             for r in per_departement
@@ -53,10 +53,14 @@ def wave_list(request):
         else:
             messages.success(request, f"La vague « {wave.name} » est créée.")
             return redirect("concertation:waves")
-    waves = Wave.objects.annotate(
-        applications_count=Count("applications", filter=~Q(applications__status="draft"), distinct=True),
-        granted=Coalesce(Sum("applications__decisions__posts"), 0),
+    waves = list(
+        Wave.objects.annotate(
+            applications_count=Count("applications", filter=~Q(applications__status="draft"), distinct=True)
+        )
     )
+    granted = Post.objects.granted_per("granted_by__application__wave_id", (w.pk for w in waves))
+    for wave in waves:
+        wave.granted = granted.get(wave.pk, 0)
     return render(
         request,
         "concertation/waves.html",
