@@ -16,7 +16,7 @@ from cnfs.journal.services import record
 
 from . import exports, workflow
 from .candidate_list import TABS, apply_filters, for_tab, sorted_rows, structure_candidates, tab_counts
-from .forms import CandidateFilterForm, EvaluationForm, InviteCandidateForm, RefuseHireForm
+from .forms import CandidateFilterForm, EvaluationForm, HireSearchForm, InviteCandidateForm, RefuseHireForm
 from .invitations import invite_candidate
 from .models import InterviewEvaluation, Match, MatchStatus
 from .structure_facts import facts_for
@@ -224,17 +224,21 @@ def invite(request):
 
 @role_required(Role.ANCT)
 def hire_requests(request):
+    form = HireSearchForm(request.GET or None)
     matches = (
         Match.objects.filter(status=MatchStatus.HIRE_REQUESTED)
         .select_related("structure__departement", "candidate__user", "candidate__commune")
         .order_by("status_changed_at", "pk")
     )
+    if form.is_bound:
+        matches = form.filter(matches)
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "recruitment/hire_requests.html",
-        {"title": "Recrutements à valider", "page": page, "refuse_form": RefuseHireForm()},
-    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"title": "Recrutements à valider", "form": form, "page": page, "query": query.urlencode()}
+    # The search field asks for the results only (HTMX); without JavaScript the form reloads the whole page.
+    template = "recruitment/includes/hire_results.html" if request.htmx else "recruitment/hire_requests.html"
+    return render(request, template, context)
 
 
 @require_POST

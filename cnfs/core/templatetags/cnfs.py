@@ -1,5 +1,6 @@
 from django import template
 
+from cnfs.core import french
 from cnfs.dashboard.navigation import navigation_for
 
 register = template.Library()
@@ -13,3 +14,9 @@ def role_navigation(context):
     if role_context is None or not request.user.is_authenticated:
         return []
     return [item for item in navigation_for(role_context.role) if item.url_name]
+
+
+@register.filter(name="de")
+def de_filter(name):
+    """{{ candidate|de }} → "d'Apolline Martin" or "de Jean Dupont"."""
+    return french.de(name)
