@@ -110,8 +110,8 @@ def test_a_candidate_registers_is_recruited_by_a_structure_and_becomes_an_adviso
     page.get_by_role("link", name="Recrutements").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recrutements à valider")
     assert_accessible(page, "recrutements")
-    page.get_by_role("button", name=f"Valider le recrutement de {NAME}").click()
-    expect(page.get_by_role("button", name=f"Valider le recrutement de {NAME}")).to_have_count(0)
+    page.get_by_role("button", name=f"Valider le recrutement d'{NAME}").click()
+    expect(page.get_by_role("button", name=f"Valider le recrutement d'{NAME}")).to_have_count(0)
     assert_accessible(page, "recrutement-valide")
     logout(page)
 

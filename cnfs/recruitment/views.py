@@ -12,6 +12,7 @@ from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
 from cnfs.candidates.views import posted
 from cnfs.concertation.posts import posts_taken
+from cnfs.core import french
 from cnfs.journal.services import record
 
 from . import exports, workflow
@@ -115,8 +116,9 @@ def match_action(request, pk, action):
             workflow.request_hire(match, by=request.user)
             messages.success(
                 request,
-                f"Candidature de {candidate} validée. Prochaine étape : votre dossier de demande de subvention, "
-                "que l'ANCT et la Banque des Territoires examineront avant de valider le recrutement.",
+                f"Candidature {french.de(candidate)} validée : votre demande de recrutement est transmise à "
+                "l'ANCT. Prochaine étape : l'ANCT vérifie la demande et valide le recrutement, vous recevrez "
+                "un courriel. Le dossier de demande de subvention auprès de la Banque des Territoires suivra.",
             )
         else:
             getattr(workflow, action)(match, by=request.user)
