@@ -238,8 +238,10 @@ def hire_requests(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"title": "Recrutements à valider", "form": form, "page": page, "query": query.urlencode()}
-    # The search field asks for the results only (HTMX); without JavaScript the form reloads the whole page.
-    template = "recruitment/includes/hire_results.html" if request.htmx else "recruitment/hire_requests.html"
+    # The search field asks for the results only (HTMX); without JavaScript the form reloads the whole page, and so
+    # does HTMX when it restores a page of its history (back button).
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "recruitment/includes/hire_results.html" if partial else "recruitment/hire_requests.html"
     return render(request, template, context)
 
 

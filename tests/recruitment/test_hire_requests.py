@@ -81,6 +81,11 @@ def test_an_htmx_search_gets_only_the_results(anct):
     assert "<html" not in response.text
     assert response.text.lstrip().startswith('<div id="resultats-recrutements">')
     assert "Jean Dupont" in response.text and "Apolline" not in response.text
+    # Going back in the browser's history, HTMX asks for the whole page again.
+    restore = anct.get(
+        URL, {"q": "cusset"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.text
 
 
 @pytest.mark.parametrize("query", ["\x00", "Apolline\x00", "x" * 101])
