@@ -98,6 +98,8 @@ def _table_fits(page):
 
 
 def test_waiting_work_hire_requests_and_lists_at_1280(page, demo_data):
+    located = []  # console errors with the page they happened on, to tell where a failure comes from
+    page.on("console", lambda m: located.append((page.url, m.text[:100])) if m.type == "error" else None)
     # ANCT: "Mon espace" lists the work waiting, each with its page.
     login(page, f"anct@{DEMO_DOMAIN}")
     main = page.locator("main")
@@ -172,4 +174,4 @@ def test_waiting_work_hire_requests_and_lists_at_1280(page, demo_data):
     login(page, f"candidat@{DEMO_DOMAIN}")
     expect(main).to_contain_text("Votre profil est complet à")
     assert_accessible(page, "espace-candidat-travail")
-    assert page.console_errors == []
+    assert page.console_errors == [], located
