@@ -10,6 +10,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -dr $$HOME/.pyenv
 TERRITORIES ?= ../shared/data/territories
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point at the server `make run` starts (`make run PORT=8080`), unless CNFS_BASE_URL is given.
+CNFS_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test e2e quality format install migrate territories seed bench clean help
 
@@ -39,10 +41,10 @@ seed: territories
 
 run: seed
 	@$(MANAGE) schedule_tasks
-	@$(MANAGE) demo_accounts --url http://$(HOST):$(PORT)/
+	@$(MANAGE) demo_accounts --url $(CNFS_BASE_URL)/
 	@trap 'kill 0' EXIT INT TERM; \
-	$(MANAGE) db_worker & \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	CNFS_BASE_URL=$(CNFS_BASE_URL) $(MANAGE) db_worker & \
+	CNFS_BASE_URL=$(CNFS_BASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} tests

@@ -4,6 +4,7 @@ from cnfs.accounts.permissions import any_role
 from cnfs.accounts.roles import Role
 
 from .navigation import navigation_for
+from .work import work_for
 
 WELCOME = {
     Role.ANCT: "Pilotez le dispositif au niveau national : candidatures, comités de sélection, recrutements.",
@@ -31,5 +32,6 @@ def home(request):
             "assignment": context.current,
             "welcome": WELCOME.get(role, ""),
             "sections": navigation_for(role)[1:],
+            "work": work_for(context),
         },
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from cnfs.candidates.forms import DateInput
 from cnfs.candidates.models import DISTANCE_CLASSES
@@ -109,3 +110,27 @@ class RefuseHireForm(DsfrForm):
             "min_length": "Précisez le motif (10 caractères au moins).",
         },
     )
+
+
+class HireSearchForm(DsfrForm):
+    """ANCT "Recrutements à valider": a GET search over the candidate's and the structure's names."""
+
+    q = forms.CharField(
+        label="Rechercher un candidat ou une structure",
+        help_text="Nom, prénom ou nom de la structure.",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset.none()
+        for term in self.cleaned_data["q"].split()[:5]:
+            queryset = queryset.filter(
+                Q(candidate__user__first_name__icontains=term)
+                | Q(candidate__user__last_name__icontains=term)
+                | Q(structure__name__icontains=term)
+                | Q(structure__usual_name__icontains=term)
+            )
+        return queryset

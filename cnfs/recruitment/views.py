@@ -17,7 +17,7 @@ from cnfs.structures.services import posts_summary
 
 from . import exports, workflow
 from .candidate_list import TABS, apply_filters, for_tab, sorted_rows, structure_candidates, tab_counts
-from .forms import CandidateFilterForm, EvaluationForm, InviteCandidateForm, RefuseHireForm
+from .forms import CandidateFilterForm, EvaluationForm, HireSearchForm, InviteCandidateForm, RefuseHireForm
 from .invitations import invite_candidate
 from .models import InterviewEvaluation, Match, MatchStatus
 
@@ -121,8 +121,9 @@ def match_action(request, pk, action):
             workflow.request_hire(match, by=request.user)
             messages.success(
                 request,
-                f"Candidature {elide_de(candidate)} validée. Prochaine étape : votre dossier de demande de subvention, "
-                "que l'ANCT et la Banque des Territoires examineront avant de valider le recrutement.",
+                f"Candidature {elide_de(candidate)} validée : votre demande de recrutement est transmise à "
+                "l'ANCT. Prochaine étape : l'ANCT vérifie la demande et valide le recrutement, vous recevrez "
+                "un courriel. Le dossier de demande de subvention auprès de la Banque des Territoires suivra.",
             )
         else:
             getattr(workflow, action)(match, by=request.user)
@@ -264,19 +265,25 @@ def invite(request):
 
 @role_required(Role.ANCT)
 def hire_requests(request):
+    form = HireSearchForm(request.GET or None)
     matches = (
         Match.objects.filter(status=MatchStatus.HIRE_REQUESTED)
         .select_related("structure__departement", "candidate__user", "candidate__commune", "post")
         .order_by("status_changed_at", "pk")
     )
+    if form.is_bound:
+        matches = form.filter(matches)
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
     for match in page.object_list:
         match.offered = {a.name: a for a in workflow.WORKFLOW.actions(match, by=request.user, role=Role.ANCT)}
-    return render(
-        request,
-        "recruitment/hire_requests.html",
-        {"title": "Recrutements à valider", "page": page, "refuse_form": RefuseHireForm()},
-    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"title": "Recrutements à valider", "form": form, "page": page, "query": query.urlencode()}
+    # The search field asks for the results only (HTMX); without JavaScript the form reloads the whole page, and so
+    # does HTMX when it restores a page of its history (back button).
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "recruitment/includes/hire_results.html" if partial else "recruitment/hire_requests.html"
+    return render(request, template, context)
 
 
 @require_POST

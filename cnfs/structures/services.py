@@ -191,6 +191,7 @@ class PostsSummary:
     occupied: int
     open_for_hire: int
     next_deadline: date | None
+    first_free_deadline: date | None  # passed or not
 
 
 def posts_summary(structure) -> PostsSummary:
@@ -203,5 +204,6 @@ def posts_summary(structure) -> PostsSummary:
         occupied=Count("pk", filter=Q(status=PostStatus.OCCUPIED)),
         open_for_hire=Count("pk", filter=Q(status=PostStatus.FREE, deadline__gte=today)),
         next_deadline=Min("deadline", filter=Q(status=PostStatus.FREE, deadline__gte=today)),
+        first_free_deadline=Min("deadline", filter=Q(status=PostStatus.FREE)),
     )
     return PostsSummary(**counts)

@@ -236,7 +236,8 @@ def test_shortlist_then_request_hire_from_the_detail_page(
             reverse("recruitment:match_action", args=[candidate.pk, "request_hire"]), follow=True
         )
     assert Match.objects.get().status == MatchStatus.HIRE_REQUESTED
-    assert "dossier de demande de subvention" in response.text
+    assert "Prochaine étape : l&#x27;ANCT vérifie la demande et valide le recrutement" in response.text
+    assert "Banque des Territoires" in response.text
     assert candidate.user.email in {m.to[0] for m in mail.outbox}
     # The candidate now sees the structure as interested.
     response = as_structure.get(reverse("recruitment:candidate_list") + "?onglet=hire_requested")
