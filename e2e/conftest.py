@@ -68,7 +68,7 @@ def assert_accessible(page, name: str | None = None):
 @pytest.fixture
 def demo_data(transactional_db):
     """The whole demo (what `make run` shows) on the built-in territory set shipped with the code."""
-    from cnfs.core import demo
+    from cnfs.demo import seed as demo
     from cnfs.territories import importer, sources
 
     importer.sync(sources.read_builtin())

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cnfs.concertation.models import ApplicationStatus, StructureApplication
-from cnfs.core.demo import DEMO_DOMAIN
+from cnfs.demo.seed import DEMO_DOMAIN
 from e2e.conftest import assert_accessible
 from e2e.test_structure_journey import login
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cnfs.core.demo import DEMO_ACCOUNTS
 from cnfs.dashboard.navigation import navigation_for
+from cnfs.demo.seed import DEMO_ACCOUNTS
 from e2e.conftest import assert_accessible
 from e2e.test_invitation import login
 

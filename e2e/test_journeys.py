@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cnfs.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cnfs.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cnfs.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from cnfs.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
 from e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e

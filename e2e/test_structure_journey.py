@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cnfs.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from cnfs.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
 from e2e.conftest import assert_accessible
 from tests.factories import valid_siret
 

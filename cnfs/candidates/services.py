@@ -11,7 +11,13 @@ from cnfs.notifications.services import purge_emails_to
 
 from . import cv
 from .models import Candidate, UnavailableReason
-from .signals import candidate_available_again
+from .signals import (
+    candidate_available_again,
+    candidate_erasing,
+    candidate_held,
+    candidate_registered,
+    candidate_withdrawn,
+)
 
 PROFILE_FIELDS = (
     "commune",
@@ -35,8 +41,6 @@ class CandidateError(Exception):
 def register(*, account: dict, profile: dict, cv_upload=None) -> Candidate:
     """Creates the account (email not confirmed yet), the candidate and the candidate role, mails the
     confirmation link. The candidate is visible to structures once the email is confirmed."""
-    from cnfs.recruitment.invitations import attach_invitations
-
     stored_cv = cv.store(cv_upload) if cv_upload else ""
     try:
         with transaction.atomic():
@@ -51,7 +55,7 @@ def register(*, account: dict, profile: dict, cv_upload=None) -> Candidate:
             candidate.save()
             grant_role(user, by=user, role=Role.CANDIDATE)
             record("candidate.registered", candidate, by=user, after=_snapshot(candidate))
-            attach_invitations(candidate)
+            candidate_registered.send(sender=Candidate, candidate=candidate)
             send_email_confirmation(user)
     except Exception:
         cv.delete(stored_cv)
@@ -128,8 +132,6 @@ def set_pix_sharing(candidate: Candidate, shared: bool, *, by) -> Candidate:
 
 def withdraw(candidate: Candidate, *, reason: str, comment: str = "", by) -> Candidate:
     """The candidate stops being available: structures no longer see them, their open matches are closed."""
-    from cnfs.recruitment.workflow import close_other_matches
-
     if reason not in UnavailableReason.values:
         raise CandidateError("Choisissez un motif.")
     with transaction.atomic():
@@ -144,7 +146,7 @@ def withdraw(candidate: Candidate, *, reason: str, comment: str = "", by) -> Can
         record(
             "candidate.withdrawn", candidate, by=by, before={"is_available": True}, after={"reason": reason}
         )
-        close_other_matches(candidate, by=by, reason="Le candidat n'est plus disponible")
+        candidate_withdrawn.send(sender=Candidate, candidate=candidate, by=by)
     return candidate
 
 
@@ -156,9 +158,7 @@ HELD_MESSAGE = (
 
 def is_held(candidate: Candidate) -> bool:
     """Hired, or a hire requested: the candidate cannot declare themselves available again."""
-    from cnfs.recruitment.models import HOLDING_STATUSES
-
-    return candidate.matches.filter(status__in=HOLDING_STATUSES).exists()
+    return any(held for _, held in candidate_held.send(sender=Candidate, candidate=candidate))
 
 
 def make_available(candidate: Candidate, *, available_from, by) -> Candidate:
@@ -180,20 +180,11 @@ def make_available(candidate: Candidate, *, available_from, by) -> Candidate:
 def erase(candidate: Candidate, *, by) -> None:
     """Right to erasure: personal data erased, matches closed, the emails stored for them deleted, the account
     deleted. The candidate row stays, anonymous (commune and dates), for the statistics; the journal keeps only ids."""
-    from cnfs.recruitment.models import HOLDING_STATUSES, InterviewEvaluation
-    from cnfs.recruitment.workflow import close_other_matches
-
     with transaction.atomic():
         candidate = (
             Candidate.objects.select_for_update(of=("self",)).select_related("user").get(pk=candidate.pk)
         )
-        if candidate.matches.filter(status__in=HOLDING_STATUSES[1:]).exists():
-            raise CandidateError(
-                "Vous êtes recruté(e) comme conseiller numérique : votre compte ne peut pas être supprimé tant que "
-                "votre contrat est en cours. Contactez votre structure."
-            )
-        close_other_matches(candidate, by=by, reason="Compte supprimé par le candidat")
-        InterviewEvaluation.objects.filter(match__candidate=candidate).delete()
+        candidate_erasing.send(sender=Candidate, candidate=candidate, by=by)  # may refuse (CandidateError)
         old_cv = candidate.cv_name
         user = candidate.user
         if hasattr(candidate, "pix"):

@@ -87,15 +87,6 @@ def registered(request):
     return render(request, "candidates/registered.html", {"title": "Vérifiez votre messagerie"})
 
 
-def _interested(candidate):
-    """The matches the candidate sees: the structures that shortlisted them, asked to hire them or hired them."""
-    from cnfs.recruitment.models import MatchStatus
-
-    return candidate.matches.filter(
-        status__in=[MatchStatus.SHORTLISTED, MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
-    )
-
-
 def _render_space(request, candidate, *, cv_form=None, available_form=None, status=200):
     """The candidate space; a form sent from it and refused comes back bound, its errors next to its fields."""
     return render(
@@ -110,7 +101,6 @@ def _render_space(request, candidate, *, cv_form=None, available_form=None, stat
             "available_form": available_form or AvailableAgainForm(),
             "held": services.is_held(candidate),
             "held_message": services.HELD_MESSAGE,
-            "interested": _interested(candidate).select_related("structure"),
         },
         status=status,
     )
@@ -123,12 +113,10 @@ def space(request):
 
 @role_required(Role.CANDIDATE)
 def structures(request):
-    candidate = current_candidate(request)
-    interested = _interested(candidate).select_related("structure__commune")
     return render(
         request,
         "candidates/structures.html",
-        {"title": "Structures intéressées", "candidate": candidate, "interested": interested},
+        {"title": "Structures intéressées", "candidate": current_candidate(request)},
     )
 
 

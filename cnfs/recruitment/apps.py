@@ -9,5 +9,5 @@ class RecruitmentConfig(AppConfig):
     def ready(self):
         from . import (
             invitations,  # noqa: F401  (connects the receiver of the structure's activation)
-            workflow,  # noqa: F401 — connects the reaction to a candidate available again
+            receivers,  # noqa: F401  (connects the reactions to what happens to a candidate)
         )

@@ -7,13 +7,11 @@ the emails). Views ask `WORKFLOW.actions(match, by=…)` which buttons to show; 
 """
 
 from django.db import IntegrityError, transaction
-from django.dispatch import receiver
 from django.utils import timezone
 
 from cnfs.accounts.roles import Role
 from cnfs.accounts.services import grant_role
 from cnfs.candidates.models import Candidate, UnavailableReason
-from cnfs.candidates.signals import candidate_available_again
 from cnfs.core.workflow import SYSTEM, Transition, TransitionError, TransitionForbidden, Workflow
 from cnfs.journal.services import record
 from cnfs.structures.models import Post, PostStatus, Structure
@@ -373,8 +371,3 @@ def reopen_closed_matches(candidate, *, by=None) -> int:
             WORKFLOW.run(match, "reopen", by=by, role=SYSTEM, lock=_lock_match)
             count += 1
     return count
-
-
-@receiver(candidate_available_again, dispatch_uid="recruitment.reopen_closed_matches")
-def on_candidate_available_again(sender, candidate, by=None, **kwargs):
-    reopen_closed_matches(candidate, by=by)

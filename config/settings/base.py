@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cnfs.notifications",
     "cnfs.public",
     "cnfs.dashboard",
+    "cnfs.demo",
 ]
 
 MIDDLEWARE = [

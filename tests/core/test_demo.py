@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from cnfs.accounts.models import RoleAssignment, User
 from cnfs.accounts.roles import Role
-from cnfs.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cnfs.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from cnfs.structures.models import Structure
 from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
 

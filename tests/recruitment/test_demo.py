@@ -3,8 +3,8 @@ from django.core.management import call_command
 
 from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
-from cnfs.core.demo import DEMO_DOMAIN
-from cnfs.recruitment.demo import demo_pdf
+from cnfs.demo.recruitment import demo_pdf
+from cnfs.demo.seed import DEMO_DOMAIN
 from cnfs.recruitment.models import Match, MatchStatus
 from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
 

@@ -125,10 +125,10 @@ def seed() -> dict:
             scope_id=f"region:{region.pk}",
             defaults={"region": region},
         )
-    from cnfs.concertation.demo import seed as seed_concertation
+    from .concertation import seed as seed_concertation
 
     seed_concertation(anct=users[Role.ANCT], prefect=users[Role.PREFECTURE], moulins=structures["03190"])
-    from cnfs.recruitment.demo import seed as seed_recruitment
+    from .recruitment import seed as seed_recruitment
 
     seed_recruitment(anct=users[Role.ANCT], candidate_user=users[Role.CANDIDATE])
     return summary()

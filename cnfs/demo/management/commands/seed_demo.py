@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cnfs.core import demo
+from cnfs.demo import seed as demo
 from cnfs.territories.models import Departement
 
 

@@ -14,11 +14,10 @@ from cnfs.accounts.services import grant_role
 from cnfs.candidates import cv
 from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, Distance, PixResult, UnavailableReason
 from cnfs.concertation.models import ApplicationStatus, StructureApplication
+from cnfs.recruitment.models import Match, MatchStatus
 from cnfs.structures.models import Post, Structure
 from cnfs.territories.geo import within_km
 from cnfs.territories.models import Commune, Zone
-
-from .models import Match, MatchStatus
 
 COUNT = 400
 OVERSEAS = 20
@@ -211,9 +210,8 @@ def _matches(structures, anct, rng):
     """Matches in every state on the first demo structures (the Moulins account keeps a free post), taken through
     the real workflow (open, shortlist, request_hire, hire…), so their history and journal are the app's own."""
     from cnfs.candidates.services import withdraw
-
-    from . import workflow
-    from .matching import matching_candidates
+    from cnfs.recruitment import workflow
+    from cnfs.recruitment.matching import matching_candidates
 
     if Match.objects.exists():
         return

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cnfs.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cnfs.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -14,11 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from cnfs.concertation import workflow
+from cnfs.concertation.models import ApplicationStatus, DecisionOutcome, Mission, StructureApplication, Wave
+from cnfs.concertation.waves import create_wave
 from cnfs.structures.models import StructureType
-
-from . import workflow
-from .models import ApplicationStatus, DecisionOutcome, Mission, StructureApplication, Wave
-from .waves import create_wave
 
 S = ApplicationStatus
 DEPARTEMENTS = ["03", "63", "15", "43", "69"]

@@ -1,0 +1,52 @@
+"""Apps depend one way (STYLE.md): a lower app never imports a higher one; it announces what happened (a signal) and
+the higher one reacts. Checked on the source, so that a new import in the wrong direction fails here."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CNFS = Path(settings.BASE_DIR) / "cnfs"
+
+# app → apps it must never import (directly or inside a function)
+FORBIDDEN = {
+    "core": {
+        "accounts", "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "territories",
+        "training", "notifications", "public",
+    },
+    "journal": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures"},
+    "territories": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures"},
+    "candidates": {"concertation", "dashboard", "demo", "recruitment"},
+    "concertation": {"dashboard", "demo", "recruitment"},
+    "structures": {"dashboard", "demo", "recruitment"},
+    "recruitment": {"dashboard", "demo"},
+}  # fmt: skip
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    apps = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "cnfs" and len(parts) > 1:
+                apps.add(parts[1])
+    return apps
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN))
+def test_a_lower_app_never_imports_a_higher_one(app):
+    offending = []
+    for path in sorted((CNFS / app).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        wrong = imported_apps(path) & FORBIDDEN[app]
+        if wrong:
+            offending.append(f"{path.relative_to(CNFS)} → {', '.join(sorted(wrong))}")
+    assert not offending, "\n".join(offending)
