@@ -46,10 +46,15 @@ def territory_of(departement) -> str:
     return METRO if departement.zone == Zone.METRO else departement.code
 
 
+# The one definition of a candidate structures may see: confirmed email, available, not erased (used by the queryset,
+# the matching query and the partial index that serves it).
+VISIBLE = Q(erased_at__isnull=True, is_available=True, email_confirmed=True)
+
+
 class CandidateQuerySet(models.QuerySet):
     def visible(self):
         """Candidates structures may see: confirmed email, available, not erased."""
-        return self.filter(erased_at__isnull=True, is_available=True, email_confirmed=True)
+        return self.filter(VISIBLE)
 
 
 class Candidate(models.Model):
@@ -148,7 +153,7 @@ class Candidate(models.Model):
                     "erased_at",
                 ],
                 name="candidate_matching_visible",
-                condition=Q(erased_at__isnull=True, is_available=True, email_confirmed=True),
+                condition=VISIBLE,
             ),
         ]
 
