@@ -1,13 +1,25 @@
 """The structure's "Candidatures" list: the live matches plus the candidates it has already acted on, with one
 status per row (no row yet = "new"), tabs with counts, filters, search and sorts — a fixed number of queries."""
 
-from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cnfs.candidates.models import Candidate
+from cnfs.territories.geo import annotate_distance
 
-from .matching import held_elsewhere, live_condition
+from .matching import matching_candidates, pk_in
 from .models import MatchStatus
 
 TABS = [
@@ -26,10 +38,14 @@ SORTS = {
 }
 
 
-def structure_candidates(facts):
+def structure_candidates(facts, *, pk=None):
     """Every candidate the structure may see, annotated with `distance_km`, `match_status`, `match_pk`,
-    `held_elsewhere`. Empty when the structure is not activated or has no location."""
-    from .models import Match
+    `held_elsewhere`. Empty when the structure is not activated or has no location; `pk` narrows it to one candidate.
+
+    Two steps with a size known to the planner: the ids (the live matches, one indexed query; plus the candidates the
+    structure has already acted on), then the list itself from those ids, so that filters, joins (Pix, users), counts
+    and sorts run over a set PostgreSQL and SQLite can estimate, and no subquery runs per row."""
+    from .models import HOLDING_STATUSES, Match
 
     structure = facts.structure
     if not (facts.activated and facts.located):
@@ -39,21 +55,31 @@ def structure_candidates(facts):
             match_pk=Value(None, output_field=IntegerField()),
             held_elsewhere=Value(False),
         ).none()
-    linked = list(
+    # The candidates the structure has acted on, and whether another structure holds them (live matches never are:
+    # matching excludes them).
+    linked = (
         Match.objects.filter(structure=structure)
         .exclude(status__in=HIDDEN_STATUSES)
-        .values_list("candidate_id", flat=True)
+        .annotate(
+            held=Exists(
+                Match.objects.filter(candidate=OuterRef("candidate"), status__in=HOLDING_STATUSES).exclude(
+                    structure=structure
+                )
+            )
+        )
     )
-    queryset = Candidate.objects.filter(erased_at__isnull=True, email_confirmed=True)
-    queryset = queryset.filter(live_condition(facts) | Q(pk__in=linked))
+    live = matching_candidates(facts)
+    if pk is not None:
+        linked, live = linked.filter(candidate_id=pk), live.filter(pk=pk)
+    linked = dict(linked.values_list("candidate_id", "held"))
+    held = {candidate for candidate, is_held in linked.items() if is_held}
+    ids = set(live.values_list("pk", flat=True)) | set(linked)
+    queryset = Candidate.objects.filter(pk_in(ids), erased_at__isnull=True, email_confirmed=True)
     queryset = queryset.annotate(
         own_match=FilteredRelation("matches", condition=Q(matches__structure=structure)),
-        held_elsewhere=held_elsewhere(structure),
+        held_elsewhere=ExpressionWrapper(pk_in(held), output_field=BooleanField()) if held else Value(False),
     )
-    from cnfs.territories.geo import annotate_distance
-
     queryset = annotate_distance(queryset, facts.latitude, facts.longitude)
-    queryset = queryset.filter(Q(held_elsewhere=False) | Q(pk__in=linked))
     return queryset.annotate(
         match_status=Coalesce(F("own_match__status"), Value(MatchStatus.NEW.value)),
         match_pk=F("own_match__pk"),

@@ -32,7 +32,9 @@ def _structure(request):
 def _candidate_in_scope(request, pk):
     """The candidate as the structure sees them (404 when they do not match it), with distance and status."""
     facts = facts_for(_structure(request))
-    candidate = get_object_or_404(structure_candidates(facts).select_related("user", "commune", "pix"), pk=pk)
+    candidate = get_object_or_404(
+        structure_candidates(facts, pk=pk).select_related("user", "commune", "pix"), pk=pk
+    )
     return facts, candidate
 
 
