@@ -50,3 +50,15 @@ class QueryCountMiddleware:
 
 
 MIDDLEWARE = ["bench.settings.QueryCountMiddleware", *MIDDLEWARE]
+
+# bench/static_weight.py: static files served as in production ("compressed"), or uncompressed ("plain").
+if env.get("BENCH_STATIC"):
+    from pathlib import Path
+
+    STATIC_ROOT = Path(env.get("BENCH_STATIC_ROOT"))
+    MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+    storage = {
+        "compressed": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "plain": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+    }[env.get("BENCH_STATIC")]
+    STORAGES = {**STORAGES, "staticfiles": {"BACKEND": storage}}  # noqa: F405
