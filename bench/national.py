@@ -558,7 +558,12 @@ def timed_page(server, path, session, repeat) -> dict:
         status, elapsed, queries, _ = server.get(path, session)
         assert status == 200, (path, status)
         times.append(elapsed)
-    return {"p50": statistics.median(times), "p95": percentile(times, 0.95), "queries": queries}
+    return {
+        "p50": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "min": min(times),
+        "queries": queries,
+    }
 
 
 def pages(prefecture_departement) -> list[tuple[str, str, str]]:
@@ -613,6 +618,7 @@ def report(kind, scales, results):
     for label in results[first]:
         a, b = results[first][label], results[last][label]
         ratio = b["p50"] / a["p50"] if a["p50"] else float("inf")
+        floor = b["min"] / a["min"] if a["min"] else float("inf")
         paginated = "export" not in label
         flag = "  ← > 1,5×" if paginated and ratio > GOAL else ""
         extra = ""
@@ -620,7 +626,7 @@ def report(kind, scales, results):
             extra = f"  mémoire max {a['peak_mib']} → {b['peak_mib']} Mio, {a['bytes']} → {b['bytes']} octets"
         print(
             f"{label:<58} {a['p50']:7.1f} / {a['p95']:7.1f} ({a['queries']:>3})  →  "
-            f"{b['p50']:7.1f} / {b['p95']:7.1f} ({b['queries']:>3})  ×{ratio:4.2f}{extra}{flag}"
+            f"{b['p50']:7.1f} / {b['p95']:7.1f} ({b['queries']:>3})  ×{ratio:4.2f} (min ×{floor:4.2f}){extra}{flag}"
         )
         if paginated and ratio > GOAL:
             over.append(label)

@@ -2,14 +2,10 @@
 status per row (no row yet = "new"), tabs with counts, filters, search and sorts — a fixed number of queries."""
 
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
-    OuterRef,
     Q,
     Value,
 )
@@ -19,7 +15,7 @@ from django.utils import timezone
 from cnfs.candidates.models import Candidate
 from cnfs.territories.geo import annotate_distance
 
-from .matching import matching_candidates, pk_in
+from .matching import held_elsewhere, matching_candidates, pk_in
 from .models import MatchStatus
 
 TABS = [
@@ -43,11 +39,11 @@ def structure_candidates(facts, *, pk=None):
     `held_elsewhere`. Empty when the structure is not activated or has no location; `pk` narrows it to one candidate.
 
     Two steps with a size known to the planner: the ids (the live matches, one indexed query; plus the candidates the
-    structure has already acted on), then the list itself from those ids, so that filters, joins (Pix, users), counts
-    and sorts run over a set PostgreSQL and SQLite can estimate, and no subquery runs per row."""
-    from .models import HOLDING_STATUSES, Match
+    structure has already acted on), then the list itself from those ids, so that filters, counts and sorts run over
+    a set PostgreSQL and SQLite can estimate (given the matching condition itself, PostgreSQL guesses one row and then
+    joins other tables row by row)."""
+    from .models import Match
 
-    structure = facts.structure
     if not (facts.activated and facts.located):
         return Candidate.objects.annotate(
             distance_km=Value(0.0),
@@ -55,29 +51,23 @@ def structure_candidates(facts, *, pk=None):
             match_pk=Value(None, output_field=IntegerField()),
             held_elsewhere=Value(False),
         ).none()
-    # The candidates the structure has acted on, and whether another structure holds them (live matches never are:
-    # matching excludes them).
-    linked = (
-        Match.objects.filter(structure=structure)
-        .exclude(status__in=HIDDEN_STATUSES)
-        .annotate(
-            held=Exists(
-                Match.objects.filter(candidate=OuterRef("candidate"), status__in=HOLDING_STATUSES).exclude(
-                    structure=structure
-                )
-            )
-        )
-    )
+    linked = Match.objects.filter(structure=facts.structure).exclude(status__in=HIDDEN_STATUSES)
     live = matching_candidates(facts)
     if pk is not None:
         linked, live = linked.filter(candidate_id=pk), live.filter(pk=pk)
-    linked = dict(linked.values_list("candidate_id", "held"))
-    held = {candidate for candidate, is_held in linked.items() if is_held}
-    ids = set(live.values_list("pk", flat=True)) | set(linked)
-    queryset = Candidate.objects.filter(pk_in(ids), erased_at__isnull=True, email_confirmed=True)
-    queryset = queryset.annotate(
+    ids = set(live.values_list("pk", flat=True)) | set(
+        linked.order_by().values_list("candidate_id", flat=True)
+    )
+    return _with_status(Candidate.objects.filter(pk_in(ids)), facts)
+
+
+def _with_status(queryset, facts):
+    """The rows as the structure sees them: distance, its own match and status, and whether another structure
+    holds the candidate (a subquery, evaluated only for the rows that are read: a page, one candidate)."""
+    structure = facts.structure
+    queryset = queryset.filter(erased_at__isnull=True, email_confirmed=True).annotate(
         own_match=FilteredRelation("matches", condition=Q(matches__structure=structure)),
-        held_elsewhere=ExpressionWrapper(pk_in(held), output_field=BooleanField()) if held else Value(False),
+        held_elsewhere=held_elsewhere(structure),
     )
     queryset = annotate_distance(queryset, facts.latitude, facts.longitude)
     return queryset.annotate(
@@ -122,3 +112,15 @@ def for_tab(queryset, tab: str):
 
 def sorted_rows(queryset, sort: str):
     return queryset.select_related("user", "commune", "pix").order_by(*SORTS.get(sort, SORTS["distance"]))
+
+
+def page_rows(facts, page_slice) -> list:
+    """The rows of one page of `sorted_rows`: their ids first (filter, sort and limit over the candidates alone),
+    then those rows only, with their account, commune and Pix result. In one query, the database joins the related
+    tables for every candidate before sorting when it misjudges how many rows a tab keeps."""
+    ids = list(page_slice.values_list("pk", flat=True))
+    if not ids:
+        return []
+    rows = _with_status(Candidate.objects.filter(pk__in=ids), facts).select_related("user", "commune", "pix")
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids]

@@ -15,7 +15,15 @@ from cnfs.concertation.posts import posts_taken
 from cnfs.journal.services import record
 
 from . import exports, workflow
-from .candidate_list import TABS, apply_filters, for_tab, sorted_rows, structure_candidates, tab_counts
+from .candidate_list import (
+    TABS,
+    apply_filters,
+    for_tab,
+    page_rows,
+    sorted_rows,
+    structure_candidates,
+    tab_counts,
+)
 from .forms import CandidateFilterForm, EvaluationForm, InviteCandidateForm, RefuseHireForm
 from .invitations import invite_candidate
 from .models import InterviewEvaluation, Match, MatchStatus
@@ -57,6 +65,7 @@ def candidate_list(request):
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = counts[tab]  # already counted with the tabs: one pass less over the matches
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = page_rows(facts, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("onglet", None)

@@ -240,6 +240,7 @@ def test_candidate_list_filters_tabs_and_sorts_equal_brute_force():
         TABS,
         apply_filters,
         for_tab,
+        page_rows,
         sorted_rows,
         structure_candidates,
     )
@@ -323,7 +324,12 @@ def test_candidate_list_filters_tabs_and_sorts_equal_brute_force():
     for data in filters:
         for key, _, statuses in TABS:
             for sort in ("distance", "availability"):
-                rows = list(sorted_rows(for_tab(apply_filters(structure_candidates(facts), data), key), sort))
+                ordered = sorted_rows(for_tab(apply_filters(structure_candidates(facts), data), key), sort)
+                rows = list(ordered)
+                # A page is fetched ids first, then its rows: same rows, same order.
+                assert [row.pk for row in page_rows(facts, ordered.all()[3:9])] == [
+                    row.pk for row in rows[3:9]
+                ]
                 got = {row.pk for row in rows}
                 assert got - undecided == expected(data, statuses) - undecided, (data, key)
                 for row in rows:
