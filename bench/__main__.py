@@ -10,7 +10,10 @@ from pathlib import Path
 
 def available() -> list[str]:
     return sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_")
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if not m.name.startswith("_")
+        and m.name != "settings"  # settings: the national bench's server settings
     )
 
 

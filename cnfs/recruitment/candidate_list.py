@@ -1,14 +1,7 @@
 """The structure's "Candidatures" list: the live matches plus the candidates it has already acted on, with one
 status per row (no row yet = "new"), tabs with counts, filters, search and sorts — a fixed number of queries."""
 
-from django.db.models import (
-    Count,
-    F,
-    FilteredRelation,
-    IntegerField,
-    Q,
-    Value,
-)
+from django.db.models import Count, F, FilteredRelation, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
