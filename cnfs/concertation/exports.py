@@ -65,7 +65,7 @@ def rows(applications):
     """The header, then one row per application of the queryset (annotated with `granted`)."""
     yield [label for label, _, _ in COLUMNS]
     makers = [(positions, make) for positions, (_, _, make) in zip(POSITIONS, COLUMNS, strict=True)]
-    for values in applications.values_list(*FIELDS).iterator(chunk_size=2000):
+    for values in applications.values_list(*FIELDS).iterator(chunk_size=500):
         yield [make(*(values[i] for i in positions)) for positions, make in makers]
 
 

@@ -49,7 +49,7 @@ FIELDS = [
 
 def rows(candidates):
     """One row per candidate of the list's queryset, read as plain values (no model objects)."""
-    for values in candidates.values_list(*FIELDS).iterator(chunk_size=2000):
+    for values in candidates.values_list(*FIELDS).iterator(chunk_size=500):
         row = dict(zip(FIELDS, values, strict=True))
         yield [
             row["user__last_name"] or "",
