@@ -65,7 +65,7 @@ format: install
 	$(BIN)/djlint --reformat templates cnfs
 
 bench: install
-	$(PY) -m bench $(BENCH)
+	TERRITORIES=$(TERRITORIES) $(PY) -m bench $(BENCH) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* var

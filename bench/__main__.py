@@ -10,12 +10,17 @@ from pathlib import Path
 
 def available() -> list[str]:
     return sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_")
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if not m.name.startswith("_")
+        and m.name != "settings"  # settings: the national bench's server settings
     )
 
 
 def main(argv: list[str]) -> int:
-    names = argv or available()
+    """`python -m bench [NAME …] [--option …]`: options after the names go to each benchmark's main()."""
+    split = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    names, options = argv[:split] or available(), argv[split:]
     unknown = [n for n in names if n not in available()]
     if unknown:
         print(f"Mesures inconnues : {', '.join(unknown)} (disponibles : {', '.join(available())})")
@@ -23,7 +28,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"\n### bench/{name}.py")
         module = importlib.import_module(f"bench.{name}")
-        result = module.main()
+        result = module.main(options)
         if isinstance(result, int) and result:
             return result
     return 0

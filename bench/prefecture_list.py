@@ -26,11 +26,12 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 
-def main():
-    parser = argparse.ArgumentParser()
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Mesure de la liste préfecture.")
     parser.add_argument("--rows", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
+    # Run as `python -m bench prefecture_list`, this module is imported and sys.argv holds the benchmark names.
+    args = parser.parse_args(argv if argv is not None else (sys.argv[1:] if __name__ == "__main__" else []))
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:

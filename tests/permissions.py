@@ -34,3 +34,8 @@ class RoleMatrix:
         else:
             assert response.status_code == 302, f"{url} should require a login"
             assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+def body(response) -> bytes:
+    """A response's bytes, streamed (exports, downloads) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

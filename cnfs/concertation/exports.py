@@ -1,52 +1,72 @@
-"""CSV and XLSX exports of an application list (the rows the filters select, whole, not one page)."""
+"""CSV and XLSX exports of an application list (the rows the filters select, whole, not one page).
+
+Rows are read as plain values (`values_list`, in chunks), not as model objects with their related objects, and
+written as they come (see cnfs.core.exports)."""
 
 from django.http import HttpResponse
 from django.utils import timezone
 
 from cnfs.core.exports import csv_response, dated_filename, xlsx_response
+from cnfs.structures.models import StructureType
 
+from .models import ApplicationStatus, OpinionValue
+
+STATUS_LABELS = dict(ApplicationStatus.choices)
+TYPE_LABELS = dict(StructureType.choices)
+OPINION_LABELS = dict(OpinionValue.choices)
+
+
+def _yes_no(value):
+    return "oui" if value else "non"
+
+
+def _date(value):
+    return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
+
+
+# (header, the columns read, how the cell is made from them)
 COLUMNS = [
-    ("Numéro", lambda a: a.pk),
-    ("Structure", lambda a: a.display_name),
-    ("SIRET", lambda a: a.siret),
-    ("Type", lambda a: a.get_type_display()),
-    ("Commune", lambda a: a.commune.name if a.commune else ""),
-    ("Code INSEE", lambda a: a.commune_id or ""),
-    ("EPCI", lambda a: a.commune.epci.name if a.commune and a.commune.epci else ""),
-    ("Département", lambda a: a.departement_id or ""),
-    ("Vague", lambda a: a.wave.name if a.wave else ""),
-    ("Statut", lambda a: a.get_status_display()),
+    ("Numéro", ("pk",), lambda pk: pk),
+    ("Structure", ("usual_name", "name"), lambda usual, name: usual or name or "Candidature sans nom"),
+    ("SIRET", ("siret",), lambda siret: siret),
+    ("Type", ("type",), lambda kind: TYPE_LABELS.get(kind, kind)),
+    ("Commune", ("commune__name",), lambda name: name or ""),
+    ("Code INSEE", ("commune_id",), lambda code: code or ""),
+    ("EPCI", ("commune__epci__name",), lambda name: name or ""),
+    ("Département", ("departement_id",), lambda code: code or ""),
+    ("Vague", ("wave__name",), lambda name: name or ""),
+    ("Statut", ("status",), lambda status: STATUS_LABELS.get(status, status)),
+    ("Transmise le", ("submitted_at",), _date),
+    ("Conseillers souhaités", ("advisors_wanted",), lambda wanted: wanted or ""),
+    ("Avis du préfet", ("opinion__value",), lambda value: OPINION_LABELS.get(value, "") if value else ""),
     (
-        "Transmise le",
-        lambda a: timezone.localtime(a.submitted_at).strftime("%d/%m/%Y") if a.submitted_at else "",
+        "Postes suggérés",
+        ("opinion__value", "opinion__suggested_posts"),
+        lambda value, posts: (posts or "") if value else "",
     ),
-    ("Conseillers souhaités", lambda a: a.advisors_wanted or ""),
-    ("Avis du préfet", lambda a: a.opinion.get_value_display() if _opinion(a) else ""),
-    ("Postes suggérés", lambda a: (a.opinion.suggested_posts or "") if _opinion(a) else ""),
-    ("Postes accordés", lambda a: a.granted),
-    ("QPV", lambda a: "oui" if a.qpv else "non"),
-    ("Petites villes de demain", lambda a: "oui" if a.petites_villes else "non"),
-    ("Action cœur de ville", lambda a: "oui" if a.coeur_de_ville else "non"),
-    ("ZRR", lambda a: "oui" if a.zrr else "non"),
-    ("France Services", lambda a: "oui" if a.france_services else "non"),
-    ("Contact", lambda a: a.contact_name),
-    ("Adresse du contact", lambda a: a.contact_email),
+    ("Postes accordés", ("granted",), lambda granted: granted),
+    ("QPV", ("qpv",), _yes_no),
+    ("Petites villes de demain", ("petites_villes",), _yes_no),
+    ("Action cœur de ville", ("coeur_de_ville",), _yes_no),
+    ("ZRR", ("zrr",), _yes_no),
+    ("France Services", ("france_services",), _yes_no),
+    (
+        "Contact",
+        ("contact_first_name", "contact_last_name"),
+        lambda first, last: f"{first} {last}".strip(),
+    ),
+    ("Adresse du contact", ("contact_email",), lambda email: email),
 ]
-
-
-def _opinion(application):
-    try:
-        return application.opinion
-    except application._meta.get_field("opinion").related_model.DoesNotExist:
-        return None
+FIELDS = list(dict.fromkeys(field for _, fields, _ in COLUMNS for field in fields))
+POSITIONS = [tuple(FIELDS.index(field) for field in fields) for _, fields, _ in COLUMNS]
 
 
 def rows(applications):
-    yield [label for label, _ in COLUMNS]
-    for application in (
-        applications.iterator(chunk_size=500) if hasattr(applications, "iterator") else applications
-    ):
-        yield [getter(application) for _, getter in COLUMNS]
+    """The header, then one row per application of the queryset (annotated with `granted`)."""
+    yield [label for label, _, _ in COLUMNS]
+    makers = [(positions, make) for positions, (_, _, make) in zip(POSITIONS, COLUMNS, strict=True)]
+    for values in applications.values_list(*FIELDS).iterator(chunk_size=500):
+        yield [make(*(values[i] for i in positions)) for positions, make in makers]
 
 
 filename = dated_filename

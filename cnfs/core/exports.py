@@ -1,12 +1,16 @@
 """The file responses every export builds: CSV that Excel opens as is, and XLSX. Rows include the header.
 
-Every text cell goes through `safe_cell`: a value typed by a user that starts like a formula is exported as text,
-so opening the file in a spreadsheet never runs it."""
+Both are written as the rows come, in constant memory: CSV is streamed to the client line by line; XLSX is written
+by openpyxl's write-only mode to a temporary file, which is then streamed. Callers pass an iterable of rows (lists of
+plain values, read with `values_list` rather than model objects).
+
+Every cell goes through `safe_cell`: a value typed by a user that starts like a formula is exported as text, so
+opening the file in a spreadsheet never runs it."""
 
 import csv
-import io
+import tempfile
 
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from .text import xml_safe
@@ -18,6 +22,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
+    """The one function every exported cell goes through."""
     value = xml_safe(value)  # a control character typed long ago must not break everybody's XLSX
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -33,23 +38,36 @@ def dated_filename(stem: str, ext: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{ext}"
 
 
-def csv_response(rows, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+class _Line:
+    """A file-like object whose write() returns what it was given: csv.writer then formats one line at a time."""
+
+    def write(self, text):
+        return text
+
+
+def _csv_lines(rows):
+    yield "\ufeff"  # Excel opens UTF-8 with a BOM
+    writer = csv.writer(_Line(), delimiter=";")
+    for row in _safe_rows(rows):
+        yield writer.writerow(row)
+
+
+def csv_response(rows, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in _csv_lines(rows)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    csv.writer(response, delimiter=";").writerows(_safe_rows(rows))
     return response
 
 
-def xlsx_response(rows, filename: str, *, sheet: str) -> HttpResponse:
+def xlsx_response(rows, filename: str, *, sheet: str) -> FileResponse:
     from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
+    workbook = Workbook(write_only=True)  # rows go to disk as they are appended
     worksheet = workbook.create_sheet(sheet)
     for row in _safe_rows(rows):
         worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    file = tempfile.TemporaryFile()  # noqa: SIM115 — closed (and so deleted) by the response once sent
+    workbook.save(file)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -6,8 +6,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cnfs.candidates.models import Candidate
+from cnfs.territories.geo import annotate_distance
 
-from .matching import held_elsewhere, live_condition
+from .matching import held_elsewhere, matching_candidates, pk_in
 from .models import MatchStatus
 
 TABS = [
@@ -26,10 +27,15 @@ SORTS = {
 }
 
 
-def structure_candidates(structure):
+def structure_candidates(structure, *, pk=None):
     """Every candidate the structure may see (through matching, or through a match it acted on), annotated with
     `distance_km`, `match_status`, `match_pk`, `match_invited` (the structure invited them), `held_elsewhere`. Empty
-    when the structure is not activated or has no location."""
+    when the structure is not activated or has no location; `pk` narrows it to one candidate.
+
+    Two steps with a size known to the planner: the ids (the live matches, one indexed query; plus the candidates the
+    structure has already acted on), then the list itself from those ids, so that filters, counts and sorts run over
+    a set PostgreSQL and SQLite can estimate (given the matching condition itself, PostgreSQL guesses one row and then
+    joins other tables row by row)."""
     from .models import Match
 
     if not (structure.activated and structure.located):
@@ -42,25 +48,31 @@ def structure_candidates(structure):
         ).none()
     # A row keeps a candidate visible once the structure has acted on them (seen through matching at the time); a
     # row an invitation opened and nobody acted on yet does not: an invitation never widens what a structure sees.
-    linked = list(
+    linked = (
         Match.objects.filter(structure=structure)
         .exclude(status__in=HIDDEN_STATUSES)
         .exclude(invited=True, status=MatchStatus.NEW)
-        .values_list("candidate_id", flat=True)
     )
-    queryset = Candidate.objects.filter(erased_at__isnull=True, email_confirmed=True)
-    queryset = queryset.filter(live_condition(structure) | Q(pk__in=linked))
-    queryset = queryset.annotate(
+    live = matching_candidates(structure)
+    if pk is not None:
+        linked, live = linked.filter(candidate_id=pk), live.filter(pk=pk)
+    ids = set(live.values_list("pk", flat=True)) | set(
+        linked.order_by().values_list("candidate_id", flat=True)
+    )
+    return _with_status(Candidate.objects.filter(pk_in(ids)), structure)
+
+
+def _with_status(queryset, structure):
+    """The rows as the structure sees them: distance, its open match and status, and whether another structure
+    holds the candidate (a subquery, evaluated only for the rows that are read: a page, one candidate)."""
+    queryset = queryset.filter(erased_at__isnull=True, email_confirmed=True).annotate(
         # The open match only (one at most, a database constraint); closed and ended ones leave the list.
         own_match=FilteredRelation(
             "matches", condition=Q(matches__structure=structure) & ~Q(matches__status__in=HIDDEN_STATUSES)
         ),
         held_elsewhere=held_elsewhere(structure),
     )
-    from cnfs.territories.geo import annotate_distance
-
     queryset = annotate_distance(queryset, structure.latitude, structure.longitude)
-    queryset = queryset.filter(Q(held_elsewhere=False) | Q(pk__in=linked))
     return queryset.annotate(
         match_status=Coalesce(F("own_match__status"), Value(MatchStatus.NEW.value)),
         match_pk=F("own_match__pk"),
@@ -104,3 +116,17 @@ def for_tab(queryset, tab: str):
 
 def sorted_rows(queryset, sort: str):
     return queryset.select_related("user", "commune", "pix").order_by(*SORTS.get(sort, SORTS["distance"]))
+
+
+def page_rows(structure, page_slice) -> list:
+    """The rows of one page of `sorted_rows`: their ids first (filter, sort and limit over the candidates alone),
+    then those rows only, with their account, commune and Pix result. In one query, the database joins the related
+    tables for every candidate before sorting when it misjudges how many rows a tab keeps."""
+    ids = list(page_slice.values_list("pk", flat=True))
+    if not ids:
+        return []
+    rows = _with_status(Candidate.objects.filter(pk__in=ids), structure).select_related(
+        "user", "commune", "pix"
+    )
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids]

@@ -5,6 +5,7 @@ from itertools import chain
 
 from django.http import HttpResponse
 
+from cnfs.candidates.models import SITUATIONS
 from cnfs.core import exports
 
 from .models import MatchStatus
@@ -27,23 +28,43 @@ COLUMNS = [
 STATUS_LABELS = dict(MatchStatus.choices)
 
 
+SITUATION_FIELDS = list(SITUATIONS)
+FIELDS = [
+    "user__last_name",
+    "user__first_name",
+    "user__email",
+    "user__phone",
+    "commune__name",
+    "distance_km",
+    "available_from",
+    *SITUATION_FIELDS,
+    "diploma_name",
+    "was_advisor",
+    "pix_shared",
+    "pix__level",
+    "cv_name",
+    "match_status",
+]
+
+
 def rows(candidates):
-    for c in candidates:
-        pix = c.shared_pix()
+    """One row per candidate of the list's queryset, read as plain values (no model objects)."""
+    for values in candidates.values_list(*FIELDS).iterator(chunk_size=500):
+        row = dict(zip(FIELDS, values, strict=True))
         yield [
-            c.user.last_name,
-            c.user.first_name,
-            c.user.email,
-            c.user.phone,
-            c.commune.name,
-            round(c.distance_km, 1),
-            c.available_from,
-            ", ".join(c.situation_labels),
-            c.diploma_name,
-            "oui" if c.was_advisor else "non",
-            pix.level if pix else "",
-            "oui" if c.has_cv else "non",
-            STATUS_LABELS.get(c.match_status, c.match_status),
+            row["user__last_name"] or "",
+            row["user__first_name"] or "",
+            row["user__email"] or "",
+            row["user__phone"] or "",
+            row["commune__name"],
+            round(row["distance_km"], 1),
+            row["available_from"],
+            ", ".join(SITUATIONS[field] for field in SITUATION_FIELDS if row[field]),
+            row["diploma_name"],
+            "oui" if row["was_advisor"] else "non",
+            row["pix__level"] if row["pix_shared"] and row["pix__level"] else "",
+            "oui" if row["cv_name"] else "non",
+            STATUS_LABELS.get(row["match_status"], row["match_status"]),
         ]
 
 

@@ -10,6 +10,7 @@ France" branch. The great-circle distance itself is computed once per returned r
 """
 
 import functools
+import json
 import math
 
 from django.db.models import BooleanField, Exists, F, OuterRef, Q
@@ -85,6 +86,36 @@ class DistanceClasses(RawSQL):
             branches.append(f"({distance} = %s AND {territory} = %s AND {box} AND {haversine} <= %s)")
             sql_params += [km, self.territory, *box_params, *haversine_params, haversine_threshold(km)]
         return "(" + " OR ".join(branches) + ")", sql_params
+
+
+class PkIn(RawSQL):
+    """`pk IN ids` with the ids as ONE parameter (a PostgreSQL array, a JSON array on SQLite): no limit on their
+    number, one SQL text whatever the list, and the planner sees how many rows it will get (a list of constants),
+    unlike a condition it cannot estimate."""
+
+    def __init__(self, ids, column="pk"):
+        super().__init__("", (), output_field=BooleanField())
+        self.ids = sorted(set(ids))
+        self.columns = [F(column)]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.columns[0])
+        assert not params
+        if not self.ids:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s::bigint[])", [self.ids]
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(self.ids)]
+
+
+def pk_in(ids, column="pk") -> Q:
+    return Q(PkIn(ids, column))
 
 
 def distance_classes_condition(lat: float, lon: float, territory: str) -> Q:

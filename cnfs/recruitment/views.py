@@ -16,7 +16,15 @@ from cnfs.journal.services import record
 from cnfs.structures.services import posts_summary
 
 from . import exports, workflow
-from .candidate_list import TABS, apply_filters, for_tab, sorted_rows, structure_candidates, tab_counts
+from .candidate_list import (
+    TABS,
+    apply_filters,
+    for_tab,
+    page_rows,
+    sorted_rows,
+    structure_candidates,
+    tab_counts,
+)
 from .forms import CandidateFilterForm, EvaluationForm, HireSearchForm, InviteCandidateForm, RefuseHireForm
 from .invitations import invite_candidate
 from .models import InterviewEvaluation, Match, MatchStatus
@@ -33,7 +41,7 @@ def _candidate_in_scope(request, pk):
     """The candidate as the structure sees them (404 when they do not match it), with distance and status."""
     structure = _structure(request)
     candidate = get_object_or_404(
-        structure_candidates(structure).select_related("user", "commune", "pix"), pk=pk
+        structure_candidates(structure, pk=pk).select_related("user", "commune", "pix"), pk=pk
     )
     return structure, candidate
 
@@ -62,6 +70,7 @@ def candidate_list(request):
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = counts[tab]  # already counted with the tabs: one pass less over the matches
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = page_rows(structure, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("onglet", None)

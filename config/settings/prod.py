@@ -4,6 +4,7 @@ import dj_database_url
 
 from . import env
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 
 SECRET_KEY = env.required("SECRET_KEY")
 ALLOWED_HOSTS = env.required("ALLOWED_HOSTS").split(",")
@@ -38,7 +39,11 @@ MAILERS = {
     }
 }
 
+# Static files: served by the application (whitenoise) under hashed names, gzip-compressed at collectstatic, cached
+# for a year; the reverse proxy passes /static/ through (or serves STATIC_ROOT with the same headers), see README.
+_after = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [*MIDDLEWARE[:_after], "cnfs.core.staticfiles.StaticFilesMiddleware", *MIDDLEWARE[_after:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -11,6 +11,7 @@ from cnfs.accounts.roles import Role
 from cnfs.concertation import workflow
 from cnfs.concertation.models import DecisionOutcome
 from tests.factories import PrefectOpinionFactory, StructureApplicationFactory, UserFactory
+from tests.permissions import body
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +65,12 @@ def test_exports_follow_the_same_filter(client, applications, role):
 
     def csv_names(params):
         response = client.get(reverse("concertation:export", args=["csv"]), params)
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig")), delimiter=";"))
         return {row[1] for row in rows[1:]}
 
     assert csv_names({}) == {"Mairie en cours"}
     assert csv_names({"status": "toutes"}) == CLOSED_NAMES | {"Mairie en cours"}
-    sheet = load_workbook(
-        io.BytesIO(client.get(reverse("concertation:export", args=["xlsx"])).content)
-    ).active
+    sheet = load_workbook(io.BytesIO(body(client.get(reverse("concertation:export", args=["xlsx"]))))).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Mairie en cours"]
 
 

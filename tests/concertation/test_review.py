@@ -118,15 +118,23 @@ def test_pending_applications_past_their_wave_are_flagged(client):
 
 
 def test_csv_and_xlsx_exports(client):
-    PrefectOpinionFactory(application__name="Commune d'Yzeure")
+    opinion = PrefectOpinionFactory(application__name="Commune d'Yzeure")
     StructureApplicationFactory(submitted=True, name="=HYPERLINK(1)")
     client.force_login(UserFactory(role=Role.PREFECTURE))
     response = client.get(reverse("concertation:export", args=["csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert rows[0][1] == "Structure" and len(rows) == 3
     assert "'=HYPERLINK(1)" in {row[1] for row in rows}
+    # Values read from the database, not model objects: labels, related names and the opinion still come out.
+    (row,) = [row for row in rows if row[1] == "Commune d'Yzeure"]
+    application = opinion.application
+    assert row[0] == str(application.pk)
+    assert row[3] == application.get_type_display() and row[9] == application.get_status_display()
+    assert row[4] == application.commune.name and row[7] == application.departement_id
+    assert row[12] == opinion.get_value_display() and row[13] == str(opinion.suggested_posts or "")
+    assert row[20] == application.contact_name and row[21] == application.contact_email
     response = client.get(reverse("concertation:export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.max_row == 3
     assert client.get(reverse("concertation:export", args=["pdf"])).status_code == 404
 

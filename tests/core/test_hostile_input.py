@@ -18,6 +18,7 @@ from cnfs.concertation.workflow import decide
 from cnfs.recruitment.models import InterviewEvaluation
 from cnfs.structures.models import JobPosting
 from tests.factories import PrefectOpinionFactory, StructureApplicationFactory, UserFactory, grant
+from tests.permissions import body
 from tests.recruitment.factories import PDF_BYTES, CandidateFactory, MatchFactory, activate
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_control_characters_stored_before_the_input_rules_do_not_break_the_xlsx_
     application = StructureApplicationFactory(submitted=True, name="Mairie\x0b de\x1b Moulins")
     response = anct.get(reverse("concertation:export", args=["xlsx"]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     assert "Mairie de Moulins" in [cell.value for row in sheet.iter_rows() for cell in row]
     assert application.pk
 
@@ -103,7 +104,7 @@ def test_legacy_control_characters_do_not_break_the_structure_docx_nor_the_inter
     client.force_login(users_by_role[Role.STRUCTURE])
     response = client.get(reverse("structures:job_description"))
     assert response.status_code == 200
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(body(response))).paragraphs)
     assert "Commune de Moulins" in text
     candidate = CandidateFactory(user__last_name="Du\x02pont")
     candidate.cv_name = cv.store(SimpleUploadedFile("cv.pdf", PDF_BYTES))
@@ -114,7 +115,7 @@ def test_legacy_control_characters_do_not_break_the_structure_docx_nor_the_inter
     )
     response = client.get(reverse("recruitment:evaluation_docx", args=[candidate.pk]))
     assert response.status_code == 200
-    document = Document(io.BytesIO(response.content))
+    document = Document(io.BytesIO(body(response)))
     assert "Très motivée" in [cell.text for row in document.tables[0].rows for cell in row.cells]
 
 

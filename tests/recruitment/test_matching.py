@@ -231,3 +231,115 @@ def test_property_matching_equals_brute_force(rows, lat, lon, start_in, held_ind
             held.add(candidates[held_index].pk)
         assert_same(structure, candidates, held)
         transaction.set_rollback(True)
+
+
+def test_candidate_list_filters_tabs_and_sorts_equal_brute_force():
+    """The structure's list (live matches plus the candidates it acted on), every filter and tab, checked row by row
+    against the rules in Python: CV, diploma, former advisor, Pix level (shared only), available now, distance."""
+    from cnfs.recruitment.candidate_list import (
+        TABS,
+        apply_filters,
+        for_tab,
+        page_rows,
+        sorted_rows,
+        structure_candidates,
+    )
+    from tests.recruitment.factories import PixResultFactory
+
+    rng = random.Random(8)
+    structure = activated_structure(latitude=46.5646, longitude=3.3326)
+    other = StructureFactory()
+    facts = structure
+    candidates = []
+    for _ in range(70):
+        candidate = make_candidate(
+            lat=46.5646 + rng.uniform(-0.5, 0.5),
+            lon=3.3326 + rng.uniform(-0.7, 0.7),
+            max_distance=rng.choice(DISTANCES),
+            available_in=rng.choice([-10, 0, 5, 90]),
+            confirmed=rng.random() > 0.1,
+            available=rng.random() > 0.1,
+        )
+        candidate.cv_name = "cv.pdf" if rng.random() < 0.5 else ""
+        candidate.has_diploma = rng.random() < 0.4
+        candidate.was_advisor = rng.random() < 0.3
+        candidate.pix_shared = rng.random() < 0.7
+        candidate.save()
+        if rng.random() < 0.5:
+            PixResultFactory(candidate=candidate, level=rng.choice([1, 2, 3]))
+        candidates.append(candidate)
+    own, held = {}, set()
+    for candidate in rng.sample(candidates, 25):
+        status = rng.choice([*MatchStatus])
+        MatchFactory(structure=structure, candidate=candidate, status=status)
+        own[candidate.pk] = status
+    for candidate in rng.sample([c for c in candidates if c.pk not in own], 8):
+        MatchFactory(structure=other, candidate=candidate, status=MatchStatus.HIRED)
+        held.add(candidate.pk)
+    for candidate in rng.sample([c for c in candidates if c.pk in own], 3):
+        if own[candidate.pk] not in (
+            MatchStatus.HIRE_REQUESTED,
+            MatchStatus.HIRED,
+            MatchStatus.TERMINATION_REQUESTED,
+        ):
+            MatchFactory(structure=other, candidate=candidate, status=MatchStatus.HIRE_REQUESTED)
+            held.add(candidate.pk)
+    live, undecided = reference(facts, candidates, held)  # also reloads every candidate
+    pix_levels = {c.pk: c.pix.level for c in candidates if hasattr(c, "pix")}
+    hidden = {MatchStatus.CLOSED, MatchStatus.TERMINATED}
+    today = timezone.localdate()
+
+    def expected(data, statuses):
+        rows = set()
+        for c in candidates:
+            linked = c.pk in own and own[c.pk] not in hidden
+            if c.pk not in live and not (linked and c.erased_at is None and c.email_confirmed):
+                continue
+            if statuses and own.get(c.pk, MatchStatus.NEW) not in statuses:
+                continue
+            distance = distance_km(facts.latitude, facts.longitude, c.latitude, c.longitude)
+            if data.get("pix_level") and not (c.pix_shared and pix_levels.get(c.pk) == data["pix_level"]):
+                continue
+            if (data.get("has_cv") and not c.cv_name) or (data.get("has_diploma") and not c.has_diploma):
+                continue
+            if data.get("was_advisor") and not c.was_advisor:
+                continue
+            if data.get("available_now") and c.available_from > today:
+                continue
+            if data.get("distance") and distance > data["distance"]:
+                continue
+            rows.add(c.pk)
+        return rows
+
+    filters = [
+        {},
+        {"has_cv": True},
+        {"has_cv": True, "distance": 10},
+        {"pix_level": 2},
+        {"pix_level": 3, "has_diploma": True},
+        {"was_advisor": True},
+        {"available_now": True},
+        {"distance": 20},
+    ]
+    for data in filters:
+        for key, _, statuses in TABS:
+            for sort in ("distance", "availability"):
+                ordered = sorted_rows(for_tab(apply_filters(structure_candidates(facts), data), key), sort)
+                rows = list(ordered)
+                # A page is fetched ids first, then its rows: same rows, same order.
+                assert [row.pk for row in page_rows(facts, ordered.all()[3:9])] == [
+                    row.pk for row in rows[3:9]
+                ]
+                got = {row.pk for row in rows}
+                assert got - undecided == expected(data, statuses) - undecided, (data, key)
+                for row in rows:
+                    assert row.held_elsewhere == (row.pk in held)
+                    assert row.match_status == own.get(row.pk, MatchStatus.NEW)
+                keys = [
+                    (r.distance_km, r.pk) if sort == "distance" else (r.available_from, r.distance_km, r.pk)
+                    for r in rows
+                ]
+                assert keys == sorted(keys)
+    assert {
+        row.pk for row in structure_candidates(facts)
+    } & held  # held ones the structure acted on stay listed

@@ -207,11 +207,11 @@ def test_exports_csv_and_xlsx_of_the_current_view(as_structure, structure):
     CandidateFactory(user__last_name="Export")
     response = as_structure.get(reverse("recruitment:candidate_list") + "?export=csv")
     assert response["Content-Disposition"].startswith("attachment")
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Nom;Prénom")
     assert "Export" in text
     response = as_structure.get(reverse("recruitment:candidate_list") + "?export=xlsx&onglet=shortlisted")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.max_row == 1  # only the header: nobody shortlisted
 
 

@@ -1,0 +1,674 @@
+"""National volume over HTTP: the pages a structure, a préfecture and ANCT use, at 10 % and 100 % of the programme.
+
+    make bench BENCH=national                         # PostgreSQL (DATABASE_URL) and an SQLite file
+    .venv/bin/python -m bench national --scales 0.1,1 --databases postgresql,sqlite --repeat 5
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnfs_h4 .venv/bin/python bench/national.py --databases postgresql
+
+For each database and scale, a fresh database is built (PostgreSQL: `<DATABASE_URL's name>_bench`, dropped and
+created; SQLite: var/bench/national.sqlite3) with the national dataset scaled: 3,271 activated and located structures,
+50,000 candidates (CVs, diplomas, Pix results shared or not), 5,000 applications in every state, ~4,000 hires and
+matches in every state. A gunicorn server is started on a loopback port with `bench.settings`, every request is
+bounded by a timeout, and the server is stopped at the end. Then:
+
+- the structure's "Candidatures" page, every tab × filter × sort, at the structure with the most live candidates and at
+  a median one: p50/p95 over `--repeat` requests and the number of SQL queries;
+- the ANCT and préfecture application lists (page 1);
+- the national ANCT exports (CSV, XLSX): time over HTTP, and peak Python memory measured in a separate process;
+
+and prints, for each page, the growth from the first scale to the last (goal: ≤ 1.5× for every paginated page).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SQLITE_FILE = BASE_DIR / "var" / "bench" / "national.sqlite3"
+TERRITORIES = Path(
+    os.environ.get("TERRITORIES") or BASE_DIR / ".." / "shared" / "data" / "territories"
+).resolve()
+
+# The programme's national volume (scale 1.0).
+STRUCTURES = 3271
+CANDIDATES = 50_000
+APPLICATIONS = 5_000
+HIRES = 4_000
+
+TABS = ["new", "shortlisted", "not_retained", "hire_requested", "hired", "all"]
+FILTERS = {
+    "aucun": {},
+    "avec CV": {"has_cv": "on"},
+    "avec CV ≤ 10 km": {"has_cv": "on", "distance": "10"},
+    "Pix palier 2": {"pix_level": "2"},
+    "diplômé": {"has_diploma": "on"},
+    "déjà conseiller": {"was_advisor": "on"},
+    "disponible": {"available_now": "on"},
+    "≤ 20 km": {"distance": "20"},
+    "nom « ma »": {"q": "ma"},
+}
+SORTS = ["distance", "availability"]
+GOAL = 1.5
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Data builder (runs in its own process, with bench.settings on the database to build)
+
+
+def django_setup():
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+
+
+def activate_structure(structure, commune, posts, *, today, now, agent, rng):
+    """What makes `structure` activated, located at `commune` and granted `posts`: (application, decision) rows to
+    insert (the decision's application is set once the application has its id). The one place to adapt if location
+    and posts move onto Structure."""
+    from datetime import timedelta
+
+    from cnfs.concertation.models import (
+        ApplicationStatus,
+        CommitteeDecision,
+        DecisionOutcome,
+        StructureApplication,
+    )
+
+    application = StructureApplication(
+        status=ApplicationStatus.ACTIVATED,
+        structure=structure,
+        type=structure.type,
+        siret=structure.siret,
+        name=structure.name,
+        commune=commune,
+        departement_id=commune.departement_id,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        advisors_wanted=posts,
+        start_date=today + timedelta(days=rng.choice([-10, 15, 30])),
+        email_confirmed_at=now,
+        submitted_at=now - timedelta(days=rng.randint(20, 200)),
+        commitments_accepted_at=now,
+        contact_first_name="Contact",
+        contact_last_name=f"Structure {structure.pk}",
+        contact_email=f"contact{structure.pk}@bench.fr",
+    )
+    decision = CommitteeDecision(
+        outcome=DecisionOutcome.POSITIVE, posts=posts, committee_date=today - timedelta(days=10), by=agent
+    )
+    return application, decision
+
+
+def build(scale: float, seed: int) -> dict:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from cnfs.accounts.models import RoleAssignment, User
+    from cnfs.accounts.roles import Role
+    from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, PixResult, territory_of
+    from cnfs.concertation.models import (
+        ApplicationStatus,
+        OpinionValue,
+        PrefectOpinion,
+        StructureApplication,
+    )
+    from cnfs.recruitment.matching import matching_candidates
+    from cnfs.recruitment.models import Match, MatchStatus
+    from cnfs.recruitment.structure_facts import facts_for
+    from cnfs.structures.models import Structure, StructureType
+    from cnfs.territories.models import Commune
+
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("import_territories", "--source", str(TERRITORIES), "--fallback", verbosity=0)
+    communes = list(
+        Commune.objects.filter(latitude__isnull=False, population__gt=0).select_related("departement")
+    )
+    weights = [c.population for c in communes]
+    stats = {"migrate_import_s": round(time.perf_counter() - started, 1)}
+    started = time.perf_counter()
+    n_structures, n_candidates = round(STRUCTURES * scale), round(CANDIDATES * scale)
+    n_applications, n_hires = round(APPLICATIONS * scale), round(HIRES * scale)
+    today, now = timezone.localdate(), timezone.now()
+    batch = 2000
+
+    # Candidates and their accounts.
+    first_names = ["Léa", "Hugo", "Inès", "Nathan", "Camille", "Marie", "Mathis", "Emma", "Jules", "Manon"]
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"c{n}@bench.fr",
+                password="!",
+                first_name=rng.choice(first_names),
+                last_name=f"Candidat{n}",
+                phone="0612345678",
+                email_confirmed_at=now if rng.random() < 0.95 else None,
+            )
+            for n in range(n_candidates)
+        ],
+        batch_size=batch,
+    )
+    users = list(User.objects.filter(email__endswith="@bench.fr").order_by("id"))
+    distance_weights = {5: 10, 10: 15, 15: 15, 20: 20, 40: 20, 100: 12, 0: 8}
+    homes = rng.choices(communes, weights=weights, k=n_candidates)
+    candidates = []
+    for user, commune in zip(users, homes, strict=True):
+        available = rng.random() < 0.9
+        diploma = rng.random() < 0.2
+        candidates.append(
+            Candidate(
+                user=user,
+                commune=commune,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                territory=territory_of(commune.departement),
+                email_confirmed=user.email_confirmed_at is not None,
+                is_job_seeker=rng.random() < 0.7,
+                is_employed=rng.random() < 0.3,
+                has_diploma=diploma,
+                diploma_name="Titre professionnel RNC" if diploma else "",
+                has_experience=True,
+                was_advisor=rng.random() < 0.05,
+                available_from=today + timedelta(days=rng.choice([-60, -30, 0, 0, 15, 60])),
+                max_distance=rng.choices(list(distance_weights), weights=list(distance_weights.values()))[0],
+                motivation="Motivation.",
+                is_available=available,
+                unavailable_reason="" if available else "found_job",
+                cv_name=f"cv/{user.pk}.pdf" if rng.random() < 0.4 else "",
+                cv_uploaded_at=now,
+                pix_shared=rng.random() < 0.8,
+            )
+        )
+    Candidate.objects.bulk_create(candidates, batch_size=batch)
+    candidates = list(Candidate.objects.order_by("id"))
+    PixResult.objects.bulk_create(
+        [
+            PixResult(
+                candidate=candidate,
+                level=rng.choice([1, 1, 2, 2, 2, 3]),
+                professional_use=Decimal(rng.randint(0, 100)),
+                producing_resources=Decimal(rng.randint(0, 100)),
+                e_citizenship=Decimal(rng.randint(0, 100)),
+                tested_on=today - timedelta(days=rng.randint(1, 300)),
+            )
+            for candidate in candidates
+            if rng.random() < 0.35
+        ],
+        batch_size=batch,
+    )
+
+    # Activated structures (posts granted), then the other applications in every state.
+    agent = User.objects.create(email="anct@bench.fr", password="!", first_name="Agent", last_name="ANCT")
+    places = rng.choices(communes, weights=weights, k=n_structures)
+    structures = Structure.objects.bulk_create(
+        [
+            Structure(
+                name=f"Structure {n}",
+                siret=f"{n:014d}",
+                type=rng.choice([StructureType.COMMUNE, StructureType.COMMUNE, StructureType.ASSOCIATION]),
+                commune=commune,
+                departement_id=commune.departement_id,
+            )
+            for n, commune in enumerate(places)
+        ],
+        batch_size=batch,
+    )
+    posts = [rng.choice([1, 1, 1, 2, 2, 3]) for _ in structures]
+    pairs = [
+        activate_structure(s, c, p, today=today, now=now, agent=agent, rng=rng)
+        for s, c, p in zip(structures, places, posts, strict=True)
+    ]
+    applications = StructureApplication.objects.bulk_create([a for a, _ in pairs], batch_size=batch)
+    decisions = []
+    for application, (_, decision) in zip(applications, pairs, strict=True):
+        decision.application = application
+        decisions.append(decision)
+    from cnfs.concertation.models import CommitteeDecision
+
+    CommitteeDecision.objects.bulk_create(decisions, batch_size=batch)
+    others = [
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.OPINION_GIVEN,
+        ApplicationStatus.FURTHER_EXAMINATION,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.ABANDONED,
+        ApplicationStatus.DRAFT,
+    ]
+    pending = StructureApplication.objects.bulk_create(
+        [
+            StructureApplication(
+                status=status,
+                type=StructureType.ASSOCIATION,
+                siret=f"9{n:013d}",
+                name=f"Association {n}",
+                commune=commune,
+                departement_id=commune.departement_id,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                advisors_wanted=rng.randint(1, 4),
+                email_confirmed_at=now,
+                submitted_at=now - timedelta(days=rng.randint(1, 100)),
+                commitments_accepted_at=now,
+                contact_first_name="Contact",
+                contact_last_name=f"Association {n}",
+                contact_email=f"asso{n}@bench.fr",
+            )
+            for n, (status, commune) in enumerate(
+                zip(
+                    rng.choices(others, k=max(n_applications - n_structures, 0)),
+                    rng.choices(communes, weights=weights, k=max(n_applications - n_structures, 0)),
+                    strict=True,
+                )
+            )
+        ],
+        batch_size=batch,
+    )
+    PrefectOpinion.objects.bulk_create(
+        [
+            PrefectOpinion(
+                application=application,
+                value=rng.choice([OpinionValue.FAVOURABLE, OpinionValue.UNFAVOURABLE]),
+                comment="Avis du préfet sur la candidature.",
+                suggested_posts=1,
+                by=agent,
+            )
+            for application in [*applications, *pending]
+            if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT)
+        ],
+        batch_size=batch,
+    )
+
+    # Matches: hires up to the posts, and every other state, with candidates of the structure's département.
+    by_departement = {}
+    for candidate, commune in zip(candidates, homes, strict=True):
+        by_departement.setdefault(commune.departement_id, []).append(candidate)
+    held, matches, hired = set(), [], 0
+    spread = [
+        (MatchStatus.SHORTLISTED, 2),
+        (MatchStatus.NOT_RETAINED, 2),
+        (MatchStatus.CLOSED, 1),
+        (MatchStatus.TERMINATED, 1),
+    ]
+    order = list(range(len(structures)))
+    rng.shuffle(order)
+    for index in order:
+        structure, place = structures[index], places[index]
+        pool = by_departement.get(place.departement_id, [])
+        if len(pool) < 10:
+            continue
+        chosen = rng.sample(pool, min(len(pool), 12))
+        statuses = []
+        for _ in range(posts[index]):
+            if hired < n_hires:
+                statuses.append(rng.choice([MatchStatus.HIRED] * 8 + [MatchStatus.TERMINATION_REQUESTED]))
+                hired += 1
+        if rng.random() < 0.2:
+            statuses.append(MatchStatus.HIRE_REQUESTED)
+        for status, count in spread:
+            statuses += [status] * rng.randint(0, count)
+        for status, candidate in zip(statuses, chosen, strict=False):
+            holding = status in (
+                MatchStatus.HIRE_REQUESTED,
+                MatchStatus.HIRED,
+                MatchStatus.TERMINATION_REQUESTED,
+            )
+            if holding and candidate.pk in held:
+                continue
+            if holding:
+                held.add(candidate.pk)
+            matches.append(Match(structure=structure, candidate=candidate, status=status))
+    Match.objects.bulk_create(matches, batch_size=batch)
+    # Hired advisors are no longer available to other structures.
+    Candidate.objects.filter(
+        matches__status__in=[MatchStatus.HIRED, MatchStatus.TERMINATION_REQUESTED]
+    ).update(is_available=False, unavailable_reason="hired_advisor")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    stats["build_s"] = round(time.perf_counter() - started, 1)
+
+    # The structure with the most live candidates (among the 60 in the most populous communes) and a median one.
+    started = time.perf_counter()
+    populous = sorted(range(len(structures)), key=lambda i: -places[i].population)[:60]
+    sample = populous + rng.sample(range(len(structures)), min(61, len(structures)))
+    sizes = {}
+    for index in sample:
+        sizes[index] = matching_candidates(facts_for(structures[index])).count()
+    big = max(populous, key=lambda i: sizes[i])
+    randoms = sorted(sample[len(populous) :], key=lambda i: sizes[i])
+    median = randoms[len(randoms) // 2]
+    # Both get matches in every tab, from their own live candidates.
+    for index in (big, median):
+        structure = structures[index]
+        live = list(
+            matching_candidates(facts_for(structure))
+            .exclude(matches__structure=structure)
+            .exclude(pk__in=held)
+            .values_list("pk", flat=True)[:40]
+        )
+        rows = []
+        for n, status in enumerate(
+            [MatchStatus.SHORTLISTED, MatchStatus.NOT_RETAINED, MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
+            * 3
+        ):
+            if n < len(live):
+                rows.append(Match(structure=structure, candidate_id=live[n], status=status))
+        Match.objects.bulk_create(rows)
+    stats["choose_s"] = round(time.perf_counter() - started, 1)
+
+    # Sessions: a structure user for each chosen structure, one ANCT agent, one préfecture agent.
+    def session_for(user):
+        RoleAssignment.objects.get(user=user)  # exactly one role: no role choice page
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    sessions = {}
+    for label, index in (("grande", big), ("médiane", median)):
+        user = User.objects.create(email=f"s{index}@bench.fr", password="!", first_name="S", last_name="T")
+        RoleAssignment.objects.create(
+            user=user, role=Role.STRUCTURE, structure=structures[index], is_admin=True
+        )
+        sessions[label] = session_for(user)
+    RoleAssignment.objects.create(user=agent, role=Role.ANCT)
+    sessions["anct"] = session_for(agent)
+    busiest = (
+        StructureApplication.objects.values("departement_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()["departement_id"]
+    )
+    prefect = User.objects.create(email="prefecture@bench.fr", password="!", first_name="P", last_name="R")
+    RoleAssignment.objects.create(user=prefect, role=Role.PREFECTURE, departement_id=busiest)
+    sessions["préfecture"] = session_for(prefect)
+    counts = {
+        "structures": n_structures,
+        "candidats": Candidate.objects.count(),
+        "candidatures": StructureApplication.objects.count(),
+        "résultats Pix": PixResult.objects.count(),
+        "recrutements": Match.objects.filter(
+            status__in=[MatchStatus.HIRED, MatchStatus.TERMINATION_REQUESTED]
+        ).count(),
+        "mises en relation": Match.objects.count(),
+        "candidats vivants (grande)": sizes[big],
+        "candidats vivants (médiane)": sizes[median],
+        "classes de distance": len(DISTANCE_CLASSES) + 1,
+    }
+    return {"stats": stats, "counts": counts, "sessions": sessions, "prefecture_departement": busiest}
+
+
+def export_memory(session_key: str) -> dict:
+    """Peak Python memory (tracemalloc) and time of the national ANCT exports, consumed as a client would."""
+    import tracemalloc
+
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    figures = {}
+    for fmt in ("csv", "xlsx"):
+        # A first export loads the modules and templates, so that the peak below is the export's own memory.
+        response = client.get(f"/candidatures/export.{fmt}")
+        for _ in response.streaming_content if response.streaming else [response.content]:
+            pass
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = client.get(f"/candidatures/export.{fmt}")
+        assert response.status_code == 200, response.status_code
+        size = 0
+        for chunk in response.streaming_content if response.streaming else [response.content]:
+            size += len(chunk)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        figures[fmt] = {"peak_mib": round(peak / 2**20, 1), "s": round(elapsed, 2), "bytes": size}
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Orchestration: databases, server, HTTP requests
+
+
+def database_env(kind: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BENCH_SQLITE")}
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    env["PYTHONPATH"] = str(BASE_DIR)
+    if kind == "postgresql":
+        url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cnfs")
+        parts = urlsplit(url)
+        env["DATABASE_URL"] = parts._replace(path=parts.path.rstrip("/") + "_bench").geturl()
+    else:
+        env["BENCH_SQLITE"] = str(SQLITE_FILE)
+    return env
+
+
+def reset_database(kind: str, env: dict):
+    if kind == "sqlite":
+        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    parts = urlsplit(env["DATABASE_URL"])
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_child(args: list[str], env: dict) -> dict:
+    """Runs this file in a child process (Django set up on the bench database); its last stdout line is JSON."""
+    result = subprocess.run(
+        [PYTHON, str(Path(__file__).resolve()), *args], env=env, cwd=BASE_DIR, capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.stderr.write(result.stderr[-4000:])
+        raise SystemExit(f"échec de {' '.join(args)}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Server:
+    """gunicorn on a loopback port, started and stopped by the bench."""
+
+    def __init__(self, env: dict, port: int, workers: int):
+        self.port = port
+        self.process = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "120",
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=BASE_DIR,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.get("/compte/connexion/", None)
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit("le serveur gunicorn n'a pas démarré") from None
+                time.sleep(0.3)
+
+    def get(self, path: str, session: str | None, timeout: float = 120.0):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            headers = {"Cookie": f"sessionid={session}"} if session else {}
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            return response.status, elapsed, response.getheader("X-Bench-Queries", "?"), body
+        finally:
+            connection.close()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def timed_page(server, path, session, repeat) -> dict:
+    status, _, _, body = server.get(path, session)  # warm-up
+    if status != 200:
+        raise SystemExit(f"{path} : statut {status}\n{body[:500]!r}")
+    times, queries = [], "?"
+    for _ in range(repeat):
+        status, elapsed, queries, _ = server.get(path, session)
+        assert status == 200, (path, status)
+        times.append(elapsed)
+    return {
+        "p50": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "min": min(times),
+        "queries": queries,
+    }
+
+
+def pages(prefecture_departement) -> list[tuple[str, str, str]]:
+    """(label, session, path) of every measured page."""
+    result = []
+    for who in ("grande", "médiane"):
+        for tab in TABS:
+            for filter_label, params in FILTERS.items():
+                for sort in SORTS:
+                    query = urlencode({"onglet": tab, **params, "sort": sort})
+                    result.append(
+                        (
+                            f"{who} | {tab} | {filter_label} | {sort}",
+                            who,
+                            f"/recrutement/candidatures/?{query}",
+                        )
+                    )
+    result.append(("ANCT | liste des candidatures, page 1", "anct", "/candidatures/"))
+    result.append(("préfecture | liste des candidatures, page 1", "préfecture", "/candidatures/"))
+    result.append(("ANCT | export CSV national", "anct", "/candidatures/export.csv"))
+    result.append(("ANCT | export XLSX national", "anct", "/candidatures/export.xlsx"))
+    return result
+
+
+def measure(kind, scale, args) -> dict:
+    env = database_env(kind)
+    reset_database(kind, env)
+    started = time.perf_counter()
+    built = run_child(["--build", str(scale), "--seed", str(args.seed)], env)
+    print(
+        f"  [{kind} ×{scale}] données construites en {time.perf_counter() - started:.0f} s : {built['counts']}"
+    )
+    memory = run_child(["--export-memory", built["sessions"]["anct"]], env)
+    server = Server(env, args.port, args.workers)
+    figures = {}
+    try:
+        for label, who, path in pages(built["prefecture_departement"]):
+            repeat = 1 if "export" in label else args.repeat
+            figures[label] = timed_page(server, path, built["sessions"][who], repeat)
+    finally:
+        server.stop()
+    for fmt, label in (("csv", "ANCT | export CSV national"), ("xlsx", "ANCT | export XLSX national")):
+        figures[label]["peak_mib"] = memory[fmt]["peak_mib"]
+        figures[label]["bytes"] = memory[fmt]["bytes"]
+    return figures
+
+
+def report(kind, scales, results):
+    first, last = scales[0], scales[-1]
+    print(f"\n== {kind} : p50 / p95 en ms (requêtes SQL), ×{first} → ×{last} ==")
+    over = []
+    for label in results[first]:
+        a, b = results[first][label], results[last][label]
+        ratio = b["p50"] / a["p50"] if a["p50"] else float("inf")
+        floor = b["min"] / a["min"] if a["min"] else float("inf")
+        paginated = "export" not in label
+        flag = "  ← > 1,5×" if paginated and ratio > GOAL else ""
+        extra = ""
+        if "peak_mib" in b:
+            extra = f"  mémoire max {a['peak_mib']} → {b['peak_mib']} Mio, {a['bytes']} → {b['bytes']} octets"
+        print(
+            f"{label:<58} {a['p50']:7.1f} / {a['p95']:7.1f} ({a['queries']:>3})  →  "
+            f"{b['p50']:7.1f} / {b['p95']:7.1f} ({b['queries']:>3})  ×{ratio:4.2f} (min ×{floor:4.2f}){extra}{flag}"
+        )
+        if paginated and ratio > GOAL:
+            over.append(label)
+    paginated = [label for label in results[last] if "export" not in label]
+    worst = max(paginated, key=lambda label: results[last][label]["p50"] / results[first][label]["p50"])
+    print(
+        f"pages paginées au-delà de ×{GOAL} : {len(over)} sur {len(paginated)} ; pire croissance : {worst} "
+        f"×{results[last][worst]['p50'] / results[first][worst]['p50']:.2f} ; "
+        f"page la plus lente à ×{last} : "
+        + "{:.1f} ms".format(max(results[last][label]["p50"] for label in paginated))
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Pages et exports au volume national, par HTTP.")
+    parser.add_argument("--scales", default="0.1,1", help="facteurs de volume, séparés par des virgules")
+    parser.add_argument("--databases", default="postgresql,sqlite", help="postgresql, sqlite ou les deux")
+    parser.add_argument("--repeat", type=int, default=5, help="requêtes mesurées par page")
+    parser.add_argument("--port", type=int, default=8104)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--build", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--export-memory", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv if argv is not None else (sys.argv[1:] if __name__ == "__main__" else []))
+    if args.build is not None:
+        django_setup()
+        print(json.dumps(build(args.build, args.seed)))
+        return 0
+    if args.export_memory:
+        django_setup()
+        print(json.dumps(export_memory(args.export_memory)))
+        return 0
+    scales = [float(s) for s in args.scales.split(",")]
+    for kind in args.databases.split(","):
+        results = {scale: measure(kind, scale, args) for scale in scales}
+        report(kind, scales, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
