@@ -193,7 +193,7 @@ def _lock_all(match: Match) -> Match:
 def _release_post(match: Match, attempt=None):
     """The held post goes back to free (a request cancelled, refused or closed; a contract ended)."""
     if match.post_id and match.post.status != PostStatus.RETIRED:
-        set_post_status(match.post, PostStatus.FREE)
+        set_post_status(match.post, PostStatus.FREE, by=attempt.by if attempt else None, match=match)
     return {"post": match.post_id}
 
 
@@ -248,7 +248,7 @@ def request_hire(match: Match, *, by, role=None) -> Match:
         )
         if post is None:  # the guard saw one; only a concurrent request can have taken it
             raise TransitionError(free_post_before_deadline(match, attempt) or "Aucun poste libre.")
-        match.post = set_post_status(post, PostStatus.HIRE_REQUESTED)
+        match.post = set_post_status(post, PostStatus.HIRE_REQUESTED, by=attempt.by, match=match)
         return {"post": post.pk}
 
     try:
@@ -284,7 +284,7 @@ def hire(match: Match, *, by, role=None) -> Match:
     are closed."""
 
     def complete(match, attempt):
-        set_post_status(match.post, PostStatus.OCCUPIED)
+        set_post_status(match.post, PostStatus.OCCUPIED, by=attempt.by, match=match)
         now = timezone.now()
         advisor, created = Advisor.objects.update_or_create(
             candidate=match.candidate,

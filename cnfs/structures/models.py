@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 
+from cnfs.core.models import TransitionLog
+
 
 class StructureType(models.TextChoices):
     COMMUNE = "commune", "Commune"
@@ -185,6 +187,20 @@ class Post(models.Model):
     @property
     def expired(self) -> bool:
         return self.deadline < timezone.localdate()
+
+
+class PostTransition(TransitionLog):
+    """One row per status change of a post, its creation included: granted, held by a hire request, occupied by the
+    hire, freed, retired — the post's occupancy history (which match is in `reason`)."""
+
+    subject_field = "post"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=PostStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=PostStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement de statut d'un poste"
 
 
 class PostDeadlineExtension(models.Model):

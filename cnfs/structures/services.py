@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from cnfs.core.workflow import TransitionError
+from cnfs.core.workflow import INITIAL, TransitionError
 from cnfs.journal.services import record
 
-from .models import Post, PostDeadlineExtension, PostStatus, Structure
+from .models import Post, PostDeadlineExtension, PostStatus, PostTransition, Structure
 
 # The facts copied from the activated application onto the structure (application field → structure field).
 ACTIVATION_FIELDS = {
@@ -95,6 +95,7 @@ def grant_posts(decision, *, by) -> list[Post]:
         )
         for _ in range(decision.posts)
     )
+    _log(posts, "grant", INITIAL, PostStatus.FREE, by=by, reason=f"décision {decision.number}")
     record(
         "post.granted",
         structure,
@@ -132,6 +133,7 @@ def retire_posts(decision, *, by) -> list[Post]:
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(
         status=PostStatus.RETIRED, retired_by=decision, status_changed_at=now
     )
+    _log(posts, "retire", PostStatus.FREE, PostStatus.RETIRED, by=by, reason=f"décision {decision.number}")
     record(
         "post.retired",
         structure,
@@ -175,12 +177,33 @@ def extend_deadline(post: Post, *, by, deadline: date, reason: str) -> Post:
     return post
 
 
-def set_post_status(post: Post, status: str) -> Post:
-    """Moves a post along with the match that holds it (called inside the match workflow's transaction)."""
+POST_MOVES = {
+    PostStatus.FREE: "release",
+    PostStatus.HIRE_REQUESTED: "hold",
+    PostStatus.OCCUPIED: "occupy",
+}
+
+
+def set_post_status(post: Post, status: str, *, by=None, match=None) -> Post:
+    """Moves a post along with the match that holds it (called inside the match workflow's transaction), and logs
+    the move: the post's occupancy history."""
+    before = post.status
     post.status = status
     post.status_changed_at = timezone.now()
     post.save(update_fields=["status", "status_changed_at"])
+    reason = f"mise en relation {match.pk}" if match is not None else ""
+    _log([post], POST_MOVES.get(status, str(status)), before, status, by=by, reason=reason)
     return post
+
+
+def _log(posts, name: str, from_status: str, to_status: str, *, by=None, reason: str = ""):
+    actor = by if by is not None and getattr(by, "pk", None) else None
+    PostTransition.objects.bulk_create(
+        PostTransition(
+            post=post, name=name, from_status=from_status, to_status=to_status, by=actor, reason=reason
+        )
+        for post in posts
+    )
 
 
 @dataclass(frozen=True)

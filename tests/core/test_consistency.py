@@ -71,3 +71,27 @@ def test_an_advisor_on_another_post_than_their_match(hired):
     free = Post.objects.get(structure=hired, status=PostStatus.FREE)
     Advisor.objects.filter(pk=advisor.pk).update(post=free)
     assert violations() == {"recruitment.advisor_post": [advisor.pk]}
+
+
+def test_each_post_keeps_its_occupancy_history(hired):
+    """Granted, held by the hire request, occupied by the hire: every move of a post is logged with who and which
+    match."""
+    from cnfs.structures.models import PostTransition
+
+    advisor = Advisor.objects.get()
+    history = list(
+        PostTransition.objects.filter(post=advisor.post).values_list("name", "from_status", "to_status")
+    )
+    assert history == [
+        ("grant", "", PostStatus.FREE),
+        ("hold", PostStatus.FREE, PostStatus.HIRE_REQUESTED),
+        ("occupy", PostStatus.HIRE_REQUESTED, PostStatus.OCCUPIED),
+    ]
+    hold = PostTransition.objects.get(post=advisor.post, name="hold")
+    assert hold.reason == f"mise en relation {advisor.match_id}"
+    assert hold.by.role_assignments.filter(role=Role.STRUCTURE).exists()
+    assert (
+        PostTransition.objects.get(post=advisor.post, name="occupy")
+        .by.role_assignments.filter(role=Role.ANCT)
+        .exists()
+    )
