@@ -17,7 +17,6 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, transaction
 from django.forms.renderers import TemplatesSetting
 from django.utils.datastructures import MultiValueDict
 
@@ -198,15 +197,7 @@ class DsfrForm(DsfrFormMixin, forms.Form):
 
 
 class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
-    def save_unique(self, field: str, message: str):
-        """Saves; when an identical submission won the race (a unique constraint refuses this one), returns None
-        with `message` next to `field` instead of a 500."""
-        try:
-            with transaction.atomic():
-                return self.save()
-        except IntegrityError:
-            self.add_error(field, message)
-            return None
+    pass
 
 
 class PhoneField(forms.CharField):

@@ -16,7 +16,7 @@ import math
 from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
-from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, Distance
+from cnfs.candidates.models import DISTANCE_CLASSES, VISIBLE, Candidate, Distance
 from cnfs.territories.geo import EARTH_RADIUS_KM, annotate_distance, bounding_box, haversine_sql
 
 from .models import HOLDING_STATUSES, Match
@@ -135,7 +135,7 @@ def live_condition(structure) -> Q:
     """Everything but "not held by another structure", from the structure's own columns."""
     return (
         distance_classes_condition(structure.latitude, structure.longitude, structure.territory)
-        & Q(erased_at__isnull=True, is_available=True, email_confirmed=True)
+        & VISIBLE
         & Q(available_from__lte=structure.availability_day)
     )
 
@@ -147,7 +147,3 @@ def matching_candidates(structure, queryset=None):
     queryset = queryset if queryset is not None else Candidate.objects.all()
     queryset = queryset.filter(live_condition(structure)).exclude(held_elsewhere(structure))
     return annotate_distance(queryset, structure.latitude, structure.longitude).order_by()
-
-
-def candidate_matches(candidate, structure) -> bool:
-    return matching_candidates(structure).filter(pk=candidate.pk).exists()

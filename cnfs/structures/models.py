@@ -77,10 +77,6 @@ class Structure(models.Model):
         return self.usual_name or self.name
 
     @property
-    def is_public(self) -> bool:
-        return self.type in StructureType.public_types()
-
-    @property
     def activated(self) -> bool:
         return self.activated_at is not None
 

@@ -43,10 +43,6 @@ class Departement(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
-    @property
-    def is_overseas(self) -> bool:
-        return self.zone != Zone.METRO
-
 
 class Epci(models.Model):
     siren = models.CharField("SIREN", max_length=9, primary_key=True)
