@@ -42,7 +42,16 @@ def page(browser, live_server, settings):
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(
+                f"{message.text} [{message.location.get('url', '')}:{message.location.get('lineNumber', '')}]"
+            )
+            if message.type == "error"
+            else None
+        ),
+    )
     page.console_errors = errors
     yield page
     context.close()
