@@ -7,7 +7,10 @@
 For each database and scale, a fresh database is built (PostgreSQL: `<DATABASE_URL's name>_bench`, dropped and
 created; SQLite: var/bench/national.sqlite3) with the national dataset scaled: 3,271 activated and located structures,
 50,000 candidates (CVs, diplomas, Pix results shared or not), 5,000 applications in every state, ~4,000 hires and
-matches in every state. A gunicorn server is started on a loopback port with `bench.settings`, every request is
+matches in every state. The rows are those the workflow leaves behind, written in bulk: the structure's own columns
+(as `record_activation` copies them), numbered decisions (and the year's counter), one `Post` per granted post, each
+holding match on its own post (status hire_requested / occupied), one active `Advisor` per hire; the build stops if
+`check_consistency`'s rules do not hold. A gunicorn server is started on a loopback port with `bench.settings`, every request is
 bounded by a timeout, and the server is stopped at the end. Then:
 
 - the structure's "Candidatures" page, every tab × filter × sort, at the structure with the most live candidates and at
@@ -152,7 +155,6 @@ def build(scale: float, seed: int) -> dict:
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, PixResult, territory_of
-    from cnfs.core.consistency import run_checks
     from cnfs.concertation.models import (
         ApplicationStatus,
         CommitteeDecision,
@@ -161,6 +163,7 @@ def build(scale: float, seed: int) -> dict:
         PrefectOpinion,
         StructureApplication,
     )
+    from cnfs.core.consistency import run_checks
     from cnfs.recruitment.matching import matching_candidates
     from cnfs.recruitment.models import HOLDING_STATUSES, Advisor, AdvisorStatus, Match, MatchStatus
     from cnfs.structures.models import Post, PostStatus, Structure, StructureType
@@ -173,7 +176,9 @@ def build(scale: float, seed: int) -> dict:
     call_command("migrate", verbosity=0)
     call_command("import_territories", "--source", str(TERRITORIES), "--fallback", verbosity=0)
     communes = list(
-        Commune.objects.filter(latitude__isnull=False, population__gt=0).select_related("departement")
+        Commune.objects.filter(latitude__isnull=False, population__gt=0)
+        .select_related("departement")
+        .order_by("insee_code")  # the same dataset on every database
     )
     weights = [c.population for c in communes]
     stats = {"migrate_import_s": round(time.perf_counter() - started, 1)}
