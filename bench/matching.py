@@ -186,7 +186,7 @@ def seed(n_candidates, n_structures, rng):
     )
     DecisionCounter.objects.update_or_create(year=committee_date.year, defaults={"last": len(decisions)})
     deadline = recruitment_deadline(committee_date)
-    Post.objects.bulk_create(
+    posts = Post.objects.bulk_create(
         [
             Post(
                 structure_id=decision.application.structure_id,
@@ -199,20 +199,38 @@ def seed(n_candidates, n_structures, rng):
         ],
         batch_size=2000,
     )
-    # 5 % of the candidates are held by a structure (hire requested, hired), so "held elsewhere" filters rows.
-    from cnfs.recruitment.models import Match, MatchStatus
+    # 5 % of the candidates are held by a structure (hire requested, hired), so "held elsewhere" filters rows. As the
+    # workflow leaves them: each holding match on a free post of its structure, whose status follows it, and each
+    # hire with its advisor.
+    from cnfs.recruitment.models import Advisor, Match, MatchStatus
+    from cnfs.structures.models import PostStatus
 
-    held = rng.sample(candidates, n_candidates // 20)
-    Match.objects.bulk_create(
+    free = {}
+    for post in posts:
+        free.setdefault(post.structure_id, []).append(post)
+    matches = []
+    for candidate in rng.sample(candidates, n_candidates // 20):
+        structure = rng.choice(structures)
+        while not free[structure.pk]:
+            structure = rng.choice(structures)
+        post = free[structure.pk].pop()
+        status = rng.choice([MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED])
+        post.status = (
+            PostStatus.HIRE_REQUESTED if status == MatchStatus.HIRE_REQUESTED else PostStatus.OCCUPIED
+        )
+        matches.append(Match(structure=structure, candidate=candidate, status=status, post=post))
+    Post.objects.bulk_update([m.post for m in matches], ["status"], batch_size=2000)
+    matches = Match.objects.bulk_create(matches, batch_size=2000)
+    Advisor.objects.bulk_create(
         [
-            Match(
-                structure=rng.choice(structures),
-                candidate=candidate,
-                status=rng.choice([MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]),
-            )
-            for candidate in held
+            Advisor(candidate=m.candidate, structure=m.structure, post=m.post, match=m)
+            for m in matches
+            if m.status == MatchStatus.HIRED
         ],
         batch_size=2000,
+    )
+    Candidate.objects.filter(advisor__isnull=False).update(
+        is_available=False, unavailable_reason="hired_advisor"
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -7,7 +7,10 @@
 For each database and scale, a fresh database is built (PostgreSQL: `<DATABASE_URL's name>_bench`, dropped and
 created; SQLite: var/bench/national.sqlite3) with the national dataset scaled: 3,271 activated and located structures,
 50,000 candidates (CVs, diplomas, Pix results shared or not), 5,000 applications in every state, ~4,000 hires and
-matches in every state. A gunicorn server is started on a loopback port with `bench.settings`, every request is
+matches in every state. The rows are those the workflow leaves behind, written in bulk: the structure's own columns
+(as `record_activation` copies them), numbered decisions (and the year's counter), one `Post` per granted post, each
+holding match on its own post (status hire_requested / occupied), one active `Advisor` per hire; the build stops if
+`check_consistency`'s rules do not hold. A gunicorn server is started on a loopback port with `bench.settings`, every request is
 bounded by a timeout, and the server is stopped at the end. Then:
 
 - the structure's "Candidatures" page, every tab × filter × sort, at the structure with the most live candidates and at
@@ -28,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -77,12 +81,11 @@ def django_setup():
     django.setup()
 
 
-def activate_structure(structure, commune, posts, *, today, now, agent, rng):
-    """What makes `structure` activated, located at `commune` and granted `posts`: (application, decision) rows to
-    insert (the decision's application is set once the application has its id). The one place to adapt if location
-    and posts move onto Structure."""
-    from datetime import timedelta
-
+def activation_rows(structure, commune, posts, *, number, committee_date, now, agent, rng):
+    """What `record_activation` and the committee leave behind for an activated structure granted `posts`: its
+    activated application and its numbered positive decision (the decision's application is set once the application
+    has its id). The structure's own columns (location, contact, mission start, activated_at) are set by
+    `structure_row`, as `record_activation` copies them from this application."""
     from cnfs.concertation.models import (
         ApplicationStatus,
         CommitteeDecision,
@@ -101,22 +104,45 @@ def activate_structure(structure, commune, posts, *, today, now, agent, rng):
         latitude=commune.latitude,
         longitude=commune.longitude,
         advisors_wanted=posts,
-        start_date=today + timedelta(days=rng.choice([-10, 15, 30])),
+        start_date=structure.mission_start,
         email_confirmed_at=now,
         submitted_at=now - timedelta(days=rng.randint(20, 200)),
         commitments_accepted_at=now,
-        contact_first_name="Contact",
-        contact_last_name=f"Structure {structure.pk}",
-        contact_email=f"contact{structure.pk}@bench.fr",
+        contact_first_name=structure.contact_first_name,
+        contact_last_name=structure.contact_last_name,
+        contact_email=structure.contact_email,
     )
     decision = CommitteeDecision(
-        outcome=DecisionOutcome.POSITIVE, posts=posts, committee_date=today - timedelta(days=10), by=agent
+        outcome=DecisionOutcome.POSITIVE,
+        posts=posts,
+        committee_date=committee_date,
+        number=f"{committee_date.year}-{number:05d}",
+        by=agent,
     )
     return application, decision
 
 
+def structure_row(n, commune, *, today, now, rng):
+    """An activated, located structure with the columns `record_activation` writes."""
+    from cnfs.structures.models import Structure, StructureType
+
+    return Structure(
+        name=f"Structure {n}",
+        siret=f"{n:014d}",
+        type=rng.choice([StructureType.COMMUNE, StructureType.COMMUNE, StructureType.ASSOCIATION]),
+        commune=commune,
+        departement_id=commune.departement_id,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        contact_first_name="Contact",
+        contact_last_name=f"Structure {n}",
+        contact_email=f"contact{n}@bench.fr",
+        mission_start=today + timedelta(days=rng.choice([-10, 15, 30])),
+        activated_at=now,
+    )
+
+
 def build(scale: float, seed: int) -> dict:
-    from datetime import timedelta
     from decimal import Decimal
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -131,22 +157,28 @@ def build(scale: float, seed: int) -> dict:
     from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, PixResult, territory_of
     from cnfs.concertation.models import (
         ApplicationStatus,
+        CommitteeDecision,
+        DecisionCounter,
         OpinionValue,
         PrefectOpinion,
         StructureApplication,
     )
+    from cnfs.core.consistency import run_checks
     from cnfs.recruitment.matching import matching_candidates
-    from cnfs.recruitment.models import Match, MatchStatus
-    from cnfs.recruitment.structure_facts import facts_for
-    from cnfs.structures.models import Structure, StructureType
+    from cnfs.recruitment.models import HOLDING_STATUSES, Advisor, AdvisorStatus, Match, MatchStatus
+    from cnfs.structures.models import Post, PostStatus, Structure, StructureType
+    from cnfs.structures.services import recruitment_deadline
     from cnfs.territories.models import Commune
 
+    HIRED_STATUSES = (MatchStatus.HIRED, MatchStatus.TERMINATION_REQUESTED)
     rng = random.Random(seed)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("import_territories", "--source", str(TERRITORIES), "--fallback", verbosity=0)
     communes = list(
-        Commune.objects.filter(latitude__isnull=False, population__gt=0).select_related("departement")
+        Commune.objects.filter(latitude__isnull=False, population__gt=0)
+        .select_related("departement")
+        .order_by("insee_code")  # the same dataset on every database
     )
     weights = [c.population for c in communes]
     stats = {"migrate_import_s": round(time.perf_counter() - started, 1)}
@@ -221,35 +253,158 @@ def build(scale: float, seed: int) -> dict:
         batch_size=batch,
     )
 
-    # Activated structures (posts granted), then the other applications in every state.
+    # Activated structures, with the columns record_activation writes.
     agent = User.objects.create(email="anct@bench.fr", password="!", first_name="Agent", last_name="ANCT")
     places = rng.choices(communes, weights=weights, k=n_structures)
     structures = Structure.objects.bulk_create(
-        [
-            Structure(
-                name=f"Structure {n}",
-                siret=f"{n:014d}",
-                type=rng.choice([StructureType.COMMUNE, StructureType.COMMUNE, StructureType.ASSOCIATION]),
-                commune=commune,
-                departement_id=commune.departement_id,
-            )
-            for n, commune in enumerate(places)
-        ],
+        [structure_row(n, commune, today=today, now=now, rng=rng) for n, commune in enumerate(places)],
         batch_size=batch,
     )
+
+    # Matches, planned before the posts they hold: hires up to the posts drawn, and every other state, with
+    # candidates of the structure's département.
+    by_departement = {}
+    for candidate, commune in zip(candidates, homes, strict=True):
+        by_departement.setdefault(commune.departement_id, []).append(candidate.pk)
     posts = [rng.choice([1, 1, 1, 2, 2, 3]) for _ in structures]
+    held, planned, hired = set(), [[] for _ in structures], 0  # planned[i]: [(candidate id, status)]
+    spread = [
+        (MatchStatus.SHORTLISTED, 2),
+        (MatchStatus.NOT_RETAINED, 2),
+        (MatchStatus.CLOSED, 1),
+        (MatchStatus.TERMINATED, 1),
+    ]
+    order = list(range(len(structures)))
+    rng.shuffle(order)
+    for index in order:
+        pool = by_departement.get(places[index].departement_id, [])
+        if len(pool) < 10:
+            continue
+        chosen = rng.sample(pool, min(len(pool), 12))
+        statuses = []
+        for _ in range(posts[index]):
+            if hired < n_hires:
+                statuses.append(rng.choice([MatchStatus.HIRED] * 8 + [MatchStatus.TERMINATION_REQUESTED]))
+                hired += 1
+        if rng.random() < 0.2:
+            statuses.append(MatchStatus.HIRE_REQUESTED)
+        for status, count in spread:
+            statuses += [status] * rng.randint(0, count)
+        for status, candidate_id in zip(statuses, chosen, strict=False):
+            if status in HOLDING_STATUSES:
+                if candidate_id in held:
+                    continue
+                held.add(candidate_id)
+            planned[index].append((candidate_id, status))
+    hired_ids = {
+        pk for rows in planned for pk, status in rows if status in HIRED_STATUSES
+    }  # hired advisors are no longer available to other structures
+    Candidate.objects.filter(pk__in=hired_ids).update(is_available=False, unavailable_reason="hired_advisor")
+
+    # The structure with the most live candidates (among the 60 in the most populous communes) and a median one:
+    # both get matches in every tab, from their own live candidates.
+    started = time.perf_counter()
+    populous = sorted(range(len(structures)), key=lambda i: -places[i].population)[:60]
+    sample = populous + rng.sample(range(len(structures)), min(61, len(structures)))
+    sizes = {index: matching_candidates(structures[index]).exclude(pk__in=held).count() for index in sample}
+    big = max(populous, key=lambda i: sizes[i])
+    randoms = sorted(sample[len(populous) :], key=lambda i: sizes[i])
+    median = randoms[len(randoms) // 2]
+    for index in (big, median):
+        own = {pk for pk, _ in planned[index]}
+        live = [
+            pk
+            for pk in matching_candidates(structures[index]).order_by("pk").values_list("pk", flat=True)
+            if pk not in held and pk not in own
+        ][:40]
+        for candidate_id, status in zip(
+            live,
+            [MatchStatus.SHORTLISTED, MatchStatus.NOT_RETAINED, MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
+            * 3,
+            strict=False,
+        ):
+            if status in HOLDING_STATUSES:
+                held.add(candidate_id)
+            planned[index].append((candidate_id, status))
+    Candidate.objects.filter(
+        pk__in=[pk for index in (big, median) for pk, status in planned[index] if status in HIRED_STATUSES]
+    ).update(is_available=False, unavailable_reason="hired_advisor")
+    stats["choose_s"] = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+
+    # Applications and numbered decisions: a structure is granted at least the posts its holding matches take.
+    for index, rows in enumerate(planned):
+        posts[index] = max(posts[index], sum(status in HOLDING_STATUSES for _, status in rows))
+    committee_date = today - timedelta(days=10)
     pairs = [
-        activate_structure(s, c, p, today=today, now=now, agent=agent, rng=rng)
-        for s, c, p in zip(structures, places, posts, strict=True)
+        activation_rows(s, c, p, number=n + 1, committee_date=committee_date, now=now, agent=agent, rng=rng)
+        for n, (s, c, p) in enumerate(zip(structures, places, posts, strict=True))
     ]
     applications = StructureApplication.objects.bulk_create([a for a, _ in pairs], batch_size=batch)
     decisions = []
     for application, (_, decision) in zip(applications, pairs, strict=True):
         decision.application = application
         decisions.append(decision)
-    from cnfs.concertation.models import CommitteeDecision
+    decisions = CommitteeDecision.objects.bulk_create(decisions, batch_size=batch)
+    DecisionCounter.objects.update_or_create(year=committee_date.year, defaults={"last": len(decisions)})
 
-    CommitteeDecision.objects.bulk_create(decisions, batch_size=batch)
+    # Posts (grant_posts: one row per granted post), then the matches holding them and the advisors of the hires.
+    deadline = recruitment_deadline(committee_date)
+    post_status = {
+        MatchStatus.HIRE_REQUESTED: PostStatus.HIRE_REQUESTED,
+        MatchStatus.HIRED: PostStatus.OCCUPIED,
+        MatchStatus.TERMINATION_REQUESTED: PostStatus.OCCUPIED,
+    }
+    post_rows, holders = (
+        [],
+        [],
+    )  # holders[k]: (structure index, row index in planned) of post_rows[k], or None
+    for index, (structure, decision) in enumerate(zip(structures, decisions, strict=True)):
+        holding = [k for k, (_, status) in enumerate(planned[index]) if status in HOLDING_STATUSES]
+        for n in range(decision.posts):
+            status = post_status[planned[index][holding[n]][1]] if n < len(holding) else PostStatus.FREE
+            post_rows.append(
+                Post(
+                    structure=structure,
+                    granted_by=decision,
+                    committee_date=committee_date,
+                    deadline=deadline,
+                    status=status,
+                    status_changed_at=now,
+                )
+            )
+            holders.append((index, holding[n]) if n < len(holding) else None)
+    post_rows = Post.objects.bulk_create(post_rows, batch_size=batch)
+    post_of = {holder: post for holder, post in zip(holders, post_rows, strict=True) if holder}
+    matches = [
+        Match(
+            structure=structures[index],
+            candidate_id=candidate_id,
+            status=status,
+            post=post_of.get((index, k)),
+            status_changed_at=now,
+        )
+        for index, rows in enumerate(planned)
+        for k, (candidate_id, status) in enumerate(rows)
+    ]
+    matches = Match.objects.bulk_create(matches, batch_size=batch)
+    Advisor.objects.bulk_create(
+        [
+            Advisor(
+                candidate_id=match.candidate_id,
+                structure=match.structure,
+                post=match.post,
+                match=match,
+                status=AdvisorStatus.ACTIVE,
+                hired_at=now,
+            )
+            for match in matches
+            if match.status in HIRED_STATUSES
+        ],
+        batch_size=batch,
+    )
+
+    # The other applications, in every state, and the préfets' opinions.
     others = [
         ApplicationStatus.SUBMITTED,
         ApplicationStatus.OPINION_GIVEN,
@@ -301,83 +456,13 @@ def build(scale: float, seed: int) -> dict:
         ],
         batch_size=batch,
     )
-
-    # Matches: hires up to the posts, and every other state, with candidates of the structure's département.
-    by_departement = {}
-    for candidate, commune in zip(candidates, homes, strict=True):
-        by_departement.setdefault(commune.departement_id, []).append(candidate)
-    held, matches, hired = set(), [], 0
-    spread = [
-        (MatchStatus.SHORTLISTED, 2),
-        (MatchStatus.NOT_RETAINED, 2),
-        (MatchStatus.CLOSED, 1),
-        (MatchStatus.TERMINATED, 1),
-    ]
-    order = list(range(len(structures)))
-    rng.shuffle(order)
-    for index in order:
-        structure, place = structures[index], places[index]
-        pool = by_departement.get(place.departement_id, [])
-        if len(pool) < 10:
-            continue
-        chosen = rng.sample(pool, min(len(pool), 12))
-        statuses = []
-        for _ in range(posts[index]):
-            if hired < n_hires:
-                statuses.append(rng.choice([MatchStatus.HIRED] * 8 + [MatchStatus.TERMINATION_REQUESTED]))
-                hired += 1
-        if rng.random() < 0.2:
-            statuses.append(MatchStatus.HIRE_REQUESTED)
-        for status, count in spread:
-            statuses += [status] * rng.randint(0, count)
-        for status, candidate in zip(statuses, chosen, strict=False):
-            holding = status in (
-                MatchStatus.HIRE_REQUESTED,
-                MatchStatus.HIRED,
-                MatchStatus.TERMINATION_REQUESTED,
-            )
-            if holding and candidate.pk in held:
-                continue
-            if holding:
-                held.add(candidate.pk)
-            matches.append(Match(structure=structure, candidate=candidate, status=status))
-    Match.objects.bulk_create(matches, batch_size=batch)
-    # Hired advisors are no longer available to other structures.
-    Candidate.objects.filter(
-        matches__status__in=[MatchStatus.HIRED, MatchStatus.TERMINATION_REQUESTED]
-    ).update(is_available=False, unavailable_reason="hired_advisor")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     stats["build_s"] = round(time.perf_counter() - started, 1)
-
-    # The structure with the most live candidates (among the 60 in the most populous communes) and a median one.
-    started = time.perf_counter()
-    populous = sorted(range(len(structures)), key=lambda i: -places[i].population)[:60]
-    sample = populous + rng.sample(range(len(structures)), min(61, len(structures)))
-    sizes = {}
-    for index in sample:
-        sizes[index] = matching_candidates(facts_for(structures[index])).count()
-    big = max(populous, key=lambda i: sizes[i])
-    randoms = sorted(sample[len(populous) :], key=lambda i: sizes[i])
-    median = randoms[len(randoms) // 2]
-    # Both get matches in every tab, from their own live candidates.
-    for index in (big, median):
-        structure = structures[index]
-        live = list(
-            matching_candidates(facts_for(structure))
-            .exclude(matches__structure=structure)
-            .exclude(pk__in=held)
-            .values_list("pk", flat=True)[:40]
-        )
-        rows = []
-        for n, status in enumerate(
-            [MatchStatus.SHORTLISTED, MatchStatus.NOT_RETAINED, MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
-            * 3
-        ):
-            if n < len(live):
-                rows.append(Match(structure=structure, candidate_id=live[n], status=status))
-        Match.objects.bulk_create(rows)
-    stats["choose_s"] = round(time.perf_counter() - started, 1)
+    # The dataset tells one story: the rules of `manage.py check_consistency` hold on it.
+    broken = {result.check.name: result.ids[:10] for result in run_checks() if not result.ok}
+    if broken:
+        raise SystemExit(f"jeu de données incohérent : {broken}")
 
     # Sessions: a structure user for each chosen structure, one ANCT agent, one préfecture agent.
     def session_for(user):
