@@ -186,6 +186,14 @@ ADVISORS_CHOICES = [("", "Pas encore décidé")] + [(str(n), str(n)) for n in ra
 class ProjectForm(DsfrModelForm):
     """Step 3: advisors wanted, start date, missions, places, priority policies."""
 
+    fieldsets = [
+        ("Lieux d'intervention", ["places", "itinerant"]),
+        (
+            "Contexte des politiques publiques (cochez ce qui s'applique au territoire)",
+            ["qpv", "petites_villes", "coeur_de_ville", "zrr", "france_services"],
+        ),
+    ]
+
     advisors_wanted = forms.TypedChoiceField(
         label="Nombre de conseillers souhaités",
         choices=ADVISORS_CHOICES,

@@ -13,6 +13,7 @@ an error summary linking to its fields (templates/forms/form.html, static/js/for
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -117,6 +118,17 @@ def condition_holds(form, other: str, value) -> bool:
     return value in sent if isinstance(sent, list | tuple) else sent == value
 
 
+@dataclass
+class FieldGroup:
+    legend: str
+    id: str
+    fields: list
+
+    @property
+    def errors(self) -> bool:
+        return any(field.errors for field in self.fields)
+
+
 class DsfrFormMixin:
     """Mix into any Form or ModelForm: DSFR classes, errors tied to their field, the shared input rules above.
 
@@ -127,6 +139,28 @@ class DsfrFormMixin:
     bound_field_class = DsfrBoundField
     required_css_class = "cnfs-required"
     required_when: dict = {}
+    # `fieldsets = [("Légende", ["field_a", "field_b"])]`: those fields are shown together under a DSFR fieldset and
+    # its legend, where the first of them stands.
+    fieldsets: list = []
+
+    def layout(self) -> list:
+        """The visible fields in order, each fieldset's fields grouped as a `FieldGroup` (what forms/form.html
+        renders)."""
+        groups = {}
+        for index, (legend, names) in enumerate(self.fieldsets):
+            for name in names:
+                groups[name] = (index, legend)
+        items, seen = [], {}
+        for field in self.visible_fields():
+            group = groups.get(field.name)
+            if group is None:
+                items.append(field)
+            elif group[0] in seen:
+                seen[group[0]].fields.append(field)
+            else:
+                seen[group[0]] = FieldGroup(group[1], f"{self.prefix or 'id'}-fieldset-{group[0]}", [field])
+                items.append(seen[group[0]])
+        return items
 
     def full_clean(self):
         if self.is_bound:
