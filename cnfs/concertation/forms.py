@@ -187,12 +187,15 @@ class ProjectForm(DsfrModelForm):
     """Step 3: advisors wanted, start date, missions, places, priority policies."""
 
     fieldsets = [
-        ("Lieux d'intervention", ["places", "itinerant"]),
+        ("Lieux d'intervention", ["places", "add_place", "itinerant"]),
         (
             "Contexte des politiques publiques (cochez ce qui s'applique au territoire)",
             ["qpv", "petites_villes", "coeur_de_ville", "zrr", "france_services"],
         ),
     ]
+    # The name of the secondary submit button: adds the commune typed in `add_place` and stays on the step.
+    ADD_PLACE = "ajouter_commune"
+    MAX_PLACES = 30
 
     advisors_wanted = forms.TypedChoiceField(
         label="Nombre de conseillers souhaités",
@@ -206,11 +209,18 @@ class ProjectForm(DsfrModelForm):
         choices=mission_choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    places = forms.CharField(
+    places = forms.ModelMultipleChoiceField(
         label="Communes où le conseiller interviendra",
-        help_text="Une commune par ligne, par exemple « Moulins (03) ».",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        help_text="Décochez une commune pour la retirer.",
+        queryset=Commune.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    add_place = CommuneField(
+        label="Ajouter une commune",
+        help_text="Son nom ou son code postal, puis choisissez-la dans la liste ; le bouton « Ajouter la commune » "
+        "l'ajoute sans quitter l'étape.",
+        required=False,
     )
 
     class Meta:
@@ -231,10 +241,24 @@ class ProjectForm(DsfrModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["start_date"].required = True
-        if self.instance.pk and not self.is_bound:
-            self.initial["places"] = "\n".join(
-                f"{c.name} ({c.departement_id})" for c in self.instance.place_communes.all()
+        # Only the communes already chosen are listed (ticked): a new one comes through the commune search.
+        if self.is_bound:
+            name = self.add_prefix("places")
+            getlist = getattr(self.data, "getlist", None)
+            chosen = getlist(name) if getlist else self.data.get(name) or []
+            chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+        else:
+            chosen = (
+                list(self.instance.place_communes.values_list("pk", flat=True)) if self.instance.pk else []
             )
+            self.initial["places"] = chosen
+        places = self.fields["places"]
+        places.queryset = (
+            Commune.objects.filter(pk__in=[str(pk) for pk in chosen[: self.MAX_PLACES]])
+            .select_related("departement")
+            .order_by("name")
+        )
+        places.label_from_instance = lambda commune: f"{commune.name} ({commune.departement_id})"
 
     def clean_start_date(self):
         value = self.cleaned_data["start_date"]
@@ -242,28 +266,24 @@ class ProjectForm(DsfrModelForm):
             raise ValidationError("La date de démarrage doit être aujourd'hui ou plus tard.")
         return value
 
-    def clean_places(self):
-        field = CommuneField()
-        communes, errors = [], []
-        lines = [line.strip() for line in self.cleaned_data["places"].splitlines() if line.strip()]
-        if len(lines) > 30:
-            raise ValidationError("Indiquez au plus 30 communes.")
-        for line in lines:
-            try:
-                communes.append(field.resolve(line))
-            except ValidationError as error:
-                errors.extend(f"{line} : {message}" for message in error.messages)
-        if errors:
-            raise ValidationError(errors)
-        if not communes:
-            raise ValidationError("Indiquez au moins une commune.")
-        return communes
+    def clean(self):
+        data = super().clean()
+        communes = list(data.get("places") or [])
+        added = data.get("add_place")
+        if added is not None and added not in communes:
+            communes.append(added)
+        if "places" not in self.errors and "add_place" not in self.errors:
+            if not communes:
+                self.add_error("add_place", "Indiquez au moins une commune où le conseiller interviendra.")
+            elif len(communes) > self.MAX_PLACES:
+                self.add_error("add_place", f"Indiquez au plus {self.MAX_PLACES} communes.")
+        data["communes"] = communes
+        return data
 
-    def save(self, commit=True):
-        application = super().save(commit)
-        if commit:
-            application.place_communes.set(self.cleaned_data["places"])
-        return application
+    def _save_m2m(self):
+        """With the model's own many-to-many fields (save(), or save_m2m() after save(commit=False))."""
+        super()._save_m2m()
+        self.instance.place_communes.set(self.cleaned_data["communes"])
 
 
 class MotivationForm(DsfrModelForm):

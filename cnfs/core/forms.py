@@ -160,6 +160,9 @@ class DsfrFormMixin:
             else:
                 seen[group[0]] = FieldGroup(group[1], f"{self.prefix or 'id'}-fieldset-{group[0]}", [field])
                 items.append(seen[group[0]])
+        for index, group in seen.items():  # in each group, the order the fieldset gives
+            order = self.fieldsets[index][1]
+            group.fields.sort(key=lambda field: order.index(field.name))
         return items
 
     def full_clean(self):

@@ -37,7 +37,7 @@ def project(**overrides):
         "advisors_wanted": "2",
         "start_date": (timezone.localdate() + timezone.timedelta(days=30)).isoformat(),
         "missions": ["daily_uses", "procedures"],
-        "places": "Moulins (03)",
+        "add_place": "Moulins (03)",
         "qpv": "on",
         **overrides,
     }
@@ -147,10 +147,36 @@ def test_unknown_place_commune_is_reported(client, moulins):
     application = StructureApplicationFactory(last_step=2)
     response = client.post(
         reverse("concertation:step", args=[application.public_id, 3]),
-        project(places="Moulins (03)\nZzzville"),
+        project(add_place="Zzzville"),
     )
     assert response.status_code == 400
-    assert "Zzzville" in response.content.decode()
+    assert "Aucune commune ne correspond à « Zzzville »" in response.content.decode()
+    assert not application.place_communes.exists()
+
+
+def test_places_are_added_one_by_one_with_the_commune_search_and_removed_by_unticking(client, moulins):
+    application = StructureApplicationFactory(last_step=2)
+    url = reverse("concertation:step", args=[application.public_id, 3])
+    vichy = CommuneFactory(insee_code="03310", name="Vichy", departement=moulins.departement)
+    response = client.post(url, {**project(add_place="Moulins (03)"), "ajouter_commune": "1"})
+    assert response.status_code == 302 and response["Location"] == url  # stays on the step
+    assert list(application.place_communes.values_list("pk", flat=True)) == [moulins.pk]
+    # The chosen communes come back ticked; the next one is picked from the search (its INSEE code).
+    page = client.get(url).content.decode()
+    assert 'value="03190"' in page and "checked" in page
+    response = client.post(
+        url, {**project(add_place="Vichy", add_place_insee="03310"), "places": [moulins.pk]}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/4/")
+    assert set(application.place_communes.values_list("pk", flat=True)) == {moulins.pk, vichy.pk}
+    # Unticking Moulins removes it.
+    client.post(url, {**project(add_place=""), "places": [vichy.pk]})
+    assert list(application.place_communes.values_list("pk", flat=True)) == [vichy.pk]
+    # No commune at all is refused next to the search field, and nothing changes.
+    response = client.post(url, project(add_place=""))
+    assert response.status_code == 400
+    assert "Indiquez au moins une commune" in response.content.decode()
+    assert list(application.place_communes.values_list("pk", flat=True)) == [vichy.pk]
 
 
 def test_motivation_over_2500_characters_is_refused(client):

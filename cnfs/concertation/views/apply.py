@@ -17,7 +17,7 @@ from cnfs.accounts import ratelimit
 from cnfs.core.workflow import APPLICANT
 
 from .. import cancellation, notify, sirene, workflow
-from ..forms import STEPS, CancelForm, CommitmentsForm, IdentityForm
+from ..forms import STEPS, CancelForm, CommitmentsForm, IdentityForm, ProjectForm
 from ..models import ApplicationStatus, StructureApplication
 
 SESSION_KEY = "cnfs_application_draft"
@@ -82,6 +82,11 @@ def _render_step(request, application, number):
                 request,
                 "Votre candidature est enregistrée. Vous pouvez la reprendre plus tard avec l'adresse de cette page.",
             )
+        if form_class is ProjectForm and ProjectForm.ADD_PLACE in request.POST:
+            added = form.cleaned_data.get("add_place")
+            if added is not None:
+                messages.success(request, f"« {added.name} » est ajoutée aux communes d'intervention.")
+            return redirect("concertation:step", public_id=application.public_id, number=number)
         if number < STEP_COUNT:
             return redirect("concertation:step", public_id=application.public_id, number=number + 1)
         return redirect("concertation:summary", public_id=application.public_id)
@@ -102,6 +107,7 @@ def _page(request, application, number, title, form, *, status):
             "next_title": next_title,
             "step_count": STEP_COUNT,
             "steps": [(n, t) for n, t, _ in STEPS],
+            "add_place": ProjectForm.ADD_PLACE if number == 3 else "",
             "sirene_lookup": IdentityForm.LOOKUP
             if number == 1 and sirene.get_directory().name != "off"
             else "",
