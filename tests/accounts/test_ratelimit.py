@@ -1,11 +1,9 @@
 """The anonymous forms that send email are limited per address and per client, with a clear French message."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -13,6 +11,7 @@ from cnfs.accounts import ratelimit
 from cnfs.accounts.models import RateCounter
 from cnfs.accounts.roles import Role
 from tests.candidates.test_registration import form_data
+from tests.concurrency import race
 from tests.factories import CommuneFactory, StructureApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,20 +123,6 @@ def test_counters_hold_no_address_in_clear():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_are_counted_exactly():
     """Eight workers hitting the same counter at the same instant: each gets its own count, none is lost."""
-    barrier = threading.Barrier(8)
-    counts = []
-
-    def run():
-        try:
-            barrier.wait()
-            counts.append(ratelimit.hit("password_reset", "address", "x@exemple.fr"))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = race(*[lambda: ratelimit.hit("password_reset", "address", "x@exemple.fr")] * 8)
     assert sorted(counts) == list(range(1, 9))
     assert RateCounter.objects.get().count == 8

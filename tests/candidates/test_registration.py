@@ -13,6 +13,7 @@ from cnfs.accounts.services import email_confirmation_token
 from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate
 from cnfs.recruitment.matching import matching_candidates
+from tests.concurrency import race
 from tests.factories import CommuneFactory, UserFactory
 from tests.recruitment.factories import PDF_BYTES, activated_structure
 
@@ -177,28 +178,9 @@ def test_overseas_candidate_gets_their_territory(client):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_registrations_of_one_address_at_the_same_instant_give_the_same_page_and_one_account(moulins):
-    import threading
-
-    from django.db import connection
     from django.test import Client
 
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(Client().post(URL, form_data()))
-        except Exception as error:
-            results.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(*[lambda: Client().post(URL, form_data())] * 2)
     assert [getattr(r, "status_code", r) for r in results] == [302, 302]
     assert {r["Location"] for r in results} == {reverse("candidates:registered")}
     assert User.objects.filter(email="lea.marchand@exemple.fr").count() == 1

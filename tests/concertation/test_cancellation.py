@@ -2,19 +2,17 @@
 
 import json
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cnfs.accounts.models import hash_token
 from cnfs.concertation.models import ApplicationStatus, CancellationLink
 from cnfs.journal.models import JournalEntry
-from tests.concertation.test_workflow import APPS_BUT_JOURNAL, _journal_cleanup  # noqa: F401
+from tests.concurrency import APPS_BUT_JOURNAL, outcomes, race
 from tests.factories import PrefectOpinionFactory, StructureApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,25 +181,8 @@ def test_the_same_link_used_twice_at_the_same_moment_cancels_once():
     CancellationLink.objects.create(
         application=application, token_hash=hash_token(token), expires_at=timezone.now() + timedelta(hours=1)
     )
-    barrier = threading.Barrier(2)
-    results = []
-
-    def use():
-        try:
-            barrier.wait()
-            cancellation.cancel_with_link(token)
-            results.append("ok")
-        except cancellation.CancellationError:
-            results.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=use) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["ok", "refused"]
+    results = race(*[lambda: cancellation.cancel_with_link(token)] * 2)
+    assert outcomes(results, cancellation.CancellationError) == ["ok", "refused"]
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CANCELLED
     assert application.transitions.filter(name="cancel").count() == 1

@@ -1,15 +1,14 @@
 """Decision numbers are stored: a per-year sequence without gaps or duplicates, whatever the primary keys."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from cnfs.accounts.roles import Role
 from cnfs.concertation import workflow
 from cnfs.concertation.models import CommitteeDecision, DecisionCounter
-from tests.concertation.test_workflow import APPS_BUT_JOURNAL
+from tests.concurrency import APPS_BUT_JOURNAL, outcomes, race
 from tests.factories import (
     CommitteeDecisionFactory,
     PrefectOpinionFactory,
@@ -52,17 +51,6 @@ def test_the_decision_page_and_detail_show_the_stored_number(client):
     assert "Décision n° 2026-00001" in client.get(reverse("concertation:detail", args=[application.pk])).text
 
 
-@pytest.fixture
-def _journal_cleanup():
-    from cnfs.journal.models import JournalEntry
-
-    last = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    yield
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("DELETE FROM journal_journalentry WHERE id > %s", [last])
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
 @pytest.mark.usefixtures("_journal_cleanup")
@@ -70,24 +58,13 @@ def test_concurrent_decisions_get_consecutive_distinct_numbers():
     count = 6
     applications = [PrefectOpinionFactory().application for _ in range(count)]
     agent = UserFactory(role=Role.ANCT)
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def decide(application):
-        try:
-            barrier.wait()
-            workflow.decide(application, by=agent, outcome="negative", committee_date=date(2031, 5, 4))
-        except Exception as error:  # pragma: no cover — reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=decide, args=(a,)) for a in applications]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = race(
+        *[
+            lambda a=a: workflow.decide(a, by=agent, outcome="negative", committee_date=date(2031, 5, 4))
+            for a in applications
+        ]
+    )
+    assert outcomes(results, workflow.TransitionError) == ["ok"] * count
     numbers = sorted(
         CommitteeDecision.objects.filter(committee_date__year=2031).values_list("number", flat=True)
     )

@@ -1,11 +1,9 @@
 """Waves: an application submitted while no wave is open waits for the next one and joins it when it opens;
 overlapping waves are refused, even when two ANCT agents create them at the same moment."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +13,7 @@ from cnfs.concertation.models import ApplicationStatus, ApplicationTransition, S
 from cnfs.concertation.tasks import open_waves
 from cnfs.concertation.waves import create_wave
 from cnfs.journal.models import JournalEntry
-from tests.concertation.test_workflow import APPS_BUT_JOURNAL
+from tests.concurrency import APPS_BUT_JOURNAL, outcomes, race
 from tests.factories import StructureApplicationFactory, UserFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,44 +160,20 @@ def test_waves_page_permission_matrix(role_matrix):
     )
 
 
-@pytest.fixture
-def _journal_cleanup():
-    from django.db import transaction
-
-    last = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    yield
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("DELETE FROM journal_journalentry WHERE id > %s", [last])
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
 @pytest.mark.usefixtures("_journal_cleanup")
 def test_two_anct_agents_creating_overlapping_waves_at_the_same_moment_make_one_wave():
     agents = [UserFactory(role=Role.ANCT), UserFactory(role=Role.ANCT)]
-    barrier = threading.Barrier(2)
-    results = []
 
     def create(agent, name, opens_on, closes_on):
-        try:
-            barrier.wait()
-            create_wave(by=agent, name=name, opens_on=opens_on, closes_on=closes_on, target_posts=10)
-            results.append("ok")
-        except workflow.TransitionError:
-            results.append("refused")
-        finally:
-            connection.close()
+        return create_wave(by=agent, name=name, opens_on=opens_on, closes_on=closes_on, target_posts=10)
 
-    threads = [
-        threading.Thread(target=create, args=(agents[0], "Vague A", date(2027, 1, 1), date(2027, 3, 31))),
-        threading.Thread(target=create, args=(agents[1], "Vague B", date(2027, 3, 1), date(2027, 5, 31))),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["ok", "refused"]
+    results = race(
+        lambda: create(agents[0], "Vague A", date(2027, 1, 1), date(2027, 3, 31)),
+        lambda: create(agents[1], "Vague B", date(2027, 3, 1), date(2027, 5, 31)),
+    )
+    assert outcomes(results, workflow.TransitionError) == ["ok", "refused"]
     assert Wave.objects.count() == 1
 
 

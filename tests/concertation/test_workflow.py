@@ -1,8 +1,5 @@
-import threading
-
 import pytest
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cnfs.accounts.models import Invitation
@@ -17,6 +14,7 @@ from cnfs.concertation.models import (
     Wave,
 )
 from cnfs.journal.models import JournalEntry
+from tests.concurrency import APPS_BUT_JOURNAL, outcomes, race
 from tests.factories import (
     CommuneFactory,
     PrefectOpinionFactory,
@@ -321,50 +319,24 @@ def test_opinion_comment_under_10_characters_is_refused():
     assert application.status == S.SUBMITTED
 
 
-# The journal refuses TRUNCATE, so the flush after this transactional test leaves it out, and the fixture removes
-# the entries this test committed (as superuser, with triggers off for that one transaction).
-APPS_BUT_JOURNAL = [app for app in settings.INSTALLED_APPS if app != "cnfs.journal"]
-
-
-@pytest.fixture
-def _journal_cleanup():
-    from cnfs.journal.models import JournalEntry
-
-    last = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    yield
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("DELETE FROM journal_journalentry WHERE id > %s", [last])
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
 @pytest.mark.usefixtures("_journal_cleanup")
 def test_two_anct_agents_deciding_at_the_same_moment_make_exactly_one_decision():
     application = PrefectOpinionFactory().application
     agents = [UserFactory(role=Role.ANCT), UserFactory(role=Role.ANCT)]
-    barrier = threading.Barrier(2)
-    results = []
 
     def decide(agent, outcome):
-        try:
-            barrier.wait()
-            workflow.decide(
-                StructureApplication.objects.get(pk=application.pk), by=agent, outcome=outcome, posts=3
-            )
-            results.append("ok")
-        except workflow.TransitionError:
-            results.append("refused")
-        finally:
-            connection.close()
+        return workflow.decide(
+            StructureApplication.objects.get(pk=application.pk), by=agent, outcome=outcome, posts=3
+        )
 
-    threads = [
-        threading.Thread(target=decide, args=(agents[0], DecisionOutcome.POSITIVE)),
-        threading.Thread(target=decide, args=(agents[1], DecisionOutcome.NEGATIVE)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["ok", "refused"]
+    results = outcomes(
+        race(
+            lambda: decide(agents[0], DecisionOutcome.POSITIVE),
+            lambda: decide(agents[1], DecisionOutcome.NEGATIVE),
+        ),
+        workflow.TransitionError,
+    )
+    assert results == ["ok", "refused"]
     assert CommitteeDecision.objects.filter(application=application).count() == 1

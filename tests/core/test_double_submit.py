@@ -5,8 +5,7 @@ tests/candidates/test_registration.py.)"""
 import threading
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -14,21 +13,10 @@ from cnfs.accounts.roles import Role
 from cnfs.concertation.forms import WaveForm
 from cnfs.concertation.models import Wave
 from cnfs.concertation.views import waves as wave_views
+from tests.concurrency import APPS_BUT_JOURNAL
 from tests.factories import UserFactory
 
-APPS_BUT_JOURNAL = [app for app in settings.INSTALLED_APPS if app != "cnfs.journal"]
 WAVE = {"name": "Vague 9", "opens_on": "2026-01-01", "closes_on": "2026-02-01", "target_posts": "100"}
-
-
-@pytest.fixture
-def _journal_cleanup():
-    from cnfs.journal.models import JournalEntry
-
-    last = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    yield
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("DELETE FROM journal_journalentry WHERE id > %s", [last])
 
 
 def _post_together(posts):

@@ -1,13 +1,12 @@
 """Emails are never lost and never sent twice: failures are recorded and retried with backoff, a sweep sends what a
 crash left behind, concurrent senders claim an email at most once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from cnfs.notifications import tasks
 from cnfs.notifications.models import EmailStatus, OutgoingEmail
 from cnfs.notifications.services import send_email
 from cnfs.notifications.tasks import deliver, deliver_email, sweep_emails
+from tests.concurrency import race
 
 DOWN = {"default": {"BACKEND": "tests.notifications.backends.DownBackend"}}
 SLOW = {"default": {"BACKEND": "tests.notifications.backends.SlowBackend"}}
@@ -158,27 +158,6 @@ def test_the_sweep_reschedules_itself_before_running():
     assert row.run_after == START + timedelta(minutes=5)
 
 
-def _race(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @override_settings(MAILERS=SLOW, CNFS_EMAIL_SWEEP_GRACE=timedelta(0))
@@ -189,8 +168,8 @@ def test_concurrent_senders_send_each_email_at_most_once():
             OutgoingEmail.objects.create(event_key=f"race:{i}", to=f"p{i}@exemple.fr") for i in range(8)
         ]
     ids = [email.pk for email in emails]
-    results = _race(
-        [lambda: [deliver(pk) for pk in ids], lambda: [deliver(pk) for pk in reversed(ids)], sweep_emails]
+    results = race(
+        *[lambda: [deliver(pk) for pk in ids], lambda: [deliver(pk) for pk in reversed(ids)], sweep_emails]
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert results[0].count("sent") + results[1].count("sent") + results[2].get("sent", 0) == len(ids)
@@ -217,6 +196,6 @@ def test_a_claim_waits_for_a_concurrent_claim_and_then_takes_nothing():
         time.sleep(0.1)
         return tasks.claim(email.pk)
 
-    assert sorted(_race([slow_claim, late_claim])) == [False, True]
+    assert sorted(race(*[slow_claim, late_claim])) == [False, True]
     email.refresh_from_db()
     assert (email.status, email.attempts) == (EmailStatus.SENDING, 1)

@@ -11,9 +11,9 @@ from cnfs.journal.models import JournalEntry
 from cnfs.recruitment import workflow
 from cnfs.recruitment.models import Advisor, AdvisorStatus, Match, MatchStatus, MatchTransition
 from cnfs.structures.models import Post, PostStatus, Structure
+from tests.concurrency import race
 from tests.factories import PrefectOpinionFactory, UserFactory, grant
 from tests.recruitment.factories import CandidateFactory, MatchFactory, activated_structure
-from tests.recruitment.test_workflow import _race
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +241,7 @@ def test_n_plus_one_concurrent_requests_on_n_posts_exactly_n_succeed():
     structure = activated_structure(posts=posts)
     member = UserFactory(role=Role.STRUCTURE)
     matches = [MatchFactory(structure=structure, shortlisted=True) for _ in range(posts + 1)]
-    results = _race([lambda m=m: workflow.request_hire(m, by=member) for m in matches])
+    results = race(*[lambda m=m: workflow.request_hire(m, by=member) for m in matches])
     successes = [r for r in results if isinstance(r, Match)]
     failures = [r for r in results if isinstance(r, workflow.TransitionError)]
     assert len(successes) == posts and len(failures) == 1, results

@@ -1,9 +1,8 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cnfs.accounts.models import RoleAssignment
@@ -13,6 +12,7 @@ from cnfs.journal.models import JournalEntry
 from cnfs.recruitment import workflow
 from cnfs.recruitment.models import Match, MatchStatus, MatchTransition
 from cnfs.structures.models import PostStatus, Structure
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.recruitment.factories import CandidateFactory, MatchFactory, activated_structure
 
@@ -183,28 +183,6 @@ def test_refuse_hire_needs_a_reason_and_returns_to_shortlist(anct):
     assert match.post.status == PostStatus.FREE  # the post held by the request is free again
 
 
-def _race(functions):
-    """Runs the functions at the same moment in threads (each with its own connection); returns results."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_structures_validating_the_same_candidate_exactly_one_wins():
@@ -212,8 +190,8 @@ def test_two_structures_validating_the_same_candidate_exactly_one_wins():
     actor = UserFactory(role=Role.STRUCTURE)
     first = MatchFactory(candidate=candidate, shortlisted=True)
     second = MatchFactory(candidate=candidate, shortlisted=True)
-    results = _race(
-        [lambda: workflow.request_hire(first, by=actor), lambda: workflow.request_hire(second, by=actor)]
+    results = race(
+        *[lambda: workflow.request_hire(first, by=actor), lambda: workflow.request_hire(second, by=actor)]
     )
     successes = [r for r in results if isinstance(r, Match)]
     failures = [r for r in results if isinstance(r, workflow.TransitionError)]
@@ -228,8 +206,8 @@ def test_one_structure_clicking_twice_with_one_free_post_exactly_one_wins():
     actor = UserFactory(role=Role.STRUCTURE)
     first = MatchFactory(structure=structure, shortlisted=True)
     second = MatchFactory(structure=structure, shortlisted=True)
-    results = _race(
-        [lambda: workflow.request_hire(first, by=actor), lambda: workflow.request_hire(second, by=actor)]
+    results = race(
+        *[lambda: workflow.request_hire(first, by=actor), lambda: workflow.request_hire(second, by=actor)]
     )
     assert sum(isinstance(r, Match) for r in results) == 1, results
     assert sum(isinstance(r, workflow.TransitionError) for r in results) == 1, results

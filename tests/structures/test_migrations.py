@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.concertation.test_workflow import APPS_BUT_JOURNAL
+from tests.concurrency import APPS_BUT_JOURNAL
 
 BEFORE = [
     ("concertation", "0002_transmitted_constraint"),
