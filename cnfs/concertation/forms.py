@@ -183,6 +183,9 @@ class ContactForm(ContactFieldsForm):
 ADVISORS_CHOICES = [("", "Pas encore décidé")] + [(str(n), str(n)) for n in range(1, 31)]
 
 
+INSEE = re.compile(r"[0-9A-Z]{5}")
+
+
 class ProjectForm(DsfrModelForm):
     """Step 3: advisors wanted, start date, missions, places, priority policies."""
 
@@ -254,7 +257,10 @@ class ProjectForm(DsfrModelForm):
             self.initial["places"] = chosen
         places = self.fields["places"]
         places.queryset = (
-            Commune.objects.filter(pk__in=[str(pk) for pk in chosen[: self.MAX_PLACES]])
+            # Only what looks like an INSEE code reaches the query (a NUL byte would make PostgreSQL fail).
+            Commune.objects.filter(
+                pk__in=[str(pk) for pk in chosen[: self.MAX_PLACES] if INSEE.fullmatch(str(pk))]
+            )
             .select_related("departement")
             .order_by("name")
         )

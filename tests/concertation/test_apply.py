@@ -210,3 +210,14 @@ def test_the_applicant_can_cancel_a_draft(client):
 
 def test_public_pages_need_no_login(client):
     assert client.get(reverse("concertation:start")).status_code == 200
+
+
+def test_a_hostile_place_value_is_a_field_error_not_a_500(client, moulins):
+    application = StructureApplicationFactory(last_step=2)
+    url = reverse("concertation:step", args=[application.public_id, 3])
+    for value in ("\x00", "03190\x00", "x" * 500, "'; DROP TABLE x; --"):
+        response = client.post(url, {**project(add_place=""), "places": [value]})
+        assert response.status_code == 400, value
+        page = response.content.decode()
+        assert 'id="id_places-error"' in page or 'id="id_add_place-error"' in page, value
+    assert not application.place_communes.exists()
