@@ -17,7 +17,7 @@ from cnfs.journal.services import record
 from cnfs.structures.models import Post, PostStatus, Structure
 from cnfs.structures.services import set_post_status
 
-from . import notify
+from . import notify, signals
 from .models import (
     HOLDING_STATUSES,
     OPEN_STATUSES,
@@ -192,6 +192,8 @@ def _lock_all(match: Match) -> Match:
 
 def _release_post(match: Match, attempt=None):
     """The held post goes back to free (a request cancelled, refused or closed; a contract ended)."""
+    if match.status == S.HIRE_REQUESTED:
+        signals.hire_request_ended.send(sender=Match, match=match, by=attempt.by if attempt else None)
     if match.post_id and match.post.status != PostStatus.RETIRED:
         set_post_status(match.post, PostStatus.FREE, by=attempt.by if attempt else None, match=match)
     return {"post": match.post_id}
@@ -256,6 +258,7 @@ def request_hire(match: Match, *, by, role=None) -> Match:
             match = WORKFLOW.run(
                 match, "request_hire", by=by, role=role, lock=_lock_all, effect=hold_post, fields=("post",)
             )
+            signals.hire_requested.send(sender=Match, match=match, by=by)
             notify.hire_requested(match)
     except IntegrityError as error:
         raise TransitionError(HELD_ELSEWHERE) from error

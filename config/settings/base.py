@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cnfs.concertation",
     "cnfs.candidates",
     "cnfs.recruitment",
+    "cnfs.funding",
     "cnfs.training",
     "cnfs.journal",
     "cnfs.notifications",
@@ -238,3 +239,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Funding (SPEC §7). Dated settings: each entry applies from its "from" day until the next one starts.
+# State funding of one post over 24 months, by kind of structure and territory (cnfs/funding/rules.py).
+CNFS_POST_FUNDING = [
+    {
+        "from": "2020-11-01",
+        "public": 50000,
+        "antilles_guyane": 70000,
+        "reunion_mayotte": 67500,
+        "private": 32000,
+        "source": "Cahier des charges du dispositif Conseiller numérique France Services",
+    },
+]
+# Gross monthly legal minimum wage for 35 hours a week (the contract's salary must reach it on the signature day).
+CNFS_MINIMUM_WAGE = [
+    {
+        "from": "2024-11-01",
+        "monthly_gross": "1801.80",
+        "mayotte_monthly_gross": "1361.97",
+        "source": "Décret n° 2024-951 du 23 octobre 2024 (SMIC horaire brut 11,88 €)",
+    },
+    {
+        "from": "2026-01-01",
+        "monthly_gross": "1823.03",
+        "mayotte_monthly_gross": "1415.05",
+        "source": "Décret n° 2025-1228 du 17 décembre 2025 (SMIC horaire brut 12,02 €)",
+    },
+]
+CNFS_FULL_TIME_WEEKLY_HOURS = 35
+# The Banque des Territoires reviews a transmitted file within so many days.
+CNFS_CONFORMITY_REVIEW_DAYS = 15
+# A grant agreement lasts at most so many months.
+CNFS_AGREEMENT_MAX_MONTHS = 36
+# Uploads of the grant file: PDF, JPEG or PNG, at most this size.
+CNFS_GRANT_FILE_MAX_BYTES = 10 * 1024 * 1024

@@ -13,14 +13,15 @@ CNFS = Path(settings.BASE_DIR) / "cnfs"
 FORBIDDEN = {
     "core": {
         "accounts", "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "territories",
-        "training", "notifications", "public",
+        "training", "notifications", "public", "funding",
     },
-    "journal": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures"},
-    "territories": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures"},
-    "candidates": {"concertation", "dashboard", "demo", "recruitment"},
-    "concertation": {"dashboard", "demo", "recruitment"},
-    "structures": {"dashboard", "demo", "recruitment"},
-    "recruitment": {"dashboard", "demo"},
+    "journal": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding"},
+    "territories": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding"},
+    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding"},
+    "concertation": {"dashboard", "demo", "recruitment", "funding"},
+    "structures": {"dashboard", "demo", "recruitment", "funding"},
+    "recruitment": {"dashboard", "demo", "funding"},
+    "funding": {"dashboard", "demo"},
 }  # fmt: skip
 
 
