@@ -278,7 +278,11 @@ class Contract(models.Model):
         verbose_name = "contrat"
         ordering = ["-signed_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["match"], name="contract_one_per_match"),
+            models.UniqueConstraint(
+                fields=["match"],
+                condition=Q(status=ContractStatus.ACTIVE),
+                name="contract_one_active_per_match",
+            ),
             models.UniqueConstraint(
                 fields=["post"],
                 condition=Q(status=ContractStatus.ACTIVE),

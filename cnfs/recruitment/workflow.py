@@ -131,7 +131,8 @@ WORKFLOW = Workflow(
             {S.HIRE_REQUESTED},
             S.HIRED,
             "Valider le recrutement",
-            roles=ANCT,
+            # The platform completes the hire when the Banque des Territoires finds the grant file conform (funding).
+            roles={Role.ANCT, SYSTEM},
             # Held by this very match: the unique constraint (one holding match per candidate) already says no other
             # structure holds the candidate.
             guards=(structure_activated, held_post_before_deadline, candidate_available),

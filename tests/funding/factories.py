@@ -1,0 +1,65 @@
+"""Funding test data through the real services: a hire requested ("Valider cette candidature", which opens the grant
+file once funding listens), a hire completed (as the conformity decision completes it), a contract with its
+tranches."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from cnfs.core.workflow import SYSTEM
+from cnfs.funding.models import Contract, ContractType
+from cnfs.funding.services import schedule_tranches
+from cnfs.recruitment import workflow
+from cnfs.recruitment.models import MatchStatus
+from cnfs.structures.models import JobPosting
+from tests.factories import UserFactory
+from tests.recruitment.factories import CandidateFactory, MatchFactory, activated_structure, structure_user
+
+
+def hire_requested_match(structure=None, *, by=None, posts=2, **structure_kwargs):
+    """A match after "Valider cette candidature", on a structure activated with `posts` posts (and a job posting
+    published 40 days ago)."""
+    structure = structure or activated_structure(posts=posts, **structure_kwargs)
+    JobPosting.objects.get_or_create(
+        structure=structure,
+        defaults={
+            "url": "https://www.emploi-territorial.fr/offre/o0000000000",
+            "published_on": timezone.localdate() - timezone.timedelta(days=40),
+        },
+    )
+    by = by or structure_user(structure)
+    candidate = CandidateFactory(latitude=structure.latitude, longitude=structure.longitude)
+    match = MatchFactory(structure=structure, candidate=candidate, status=MatchStatus.SHORTLISTED)
+    return workflow.request_hire(match, by=by)
+
+
+def hired_match(structure=None, *, by=None, **kwargs):
+    """A hire completed by the platform (what a conform decision does)."""
+    match = hire_requested_match(structure, **kwargs)
+    return workflow.hire(match, by=by or UserFactory(), role=SYSTEM)
+
+
+def contract_for(
+    match, *, by=None, signed_on: date | None = None, type=ContractType.PROJECT, months=24, **fields
+):
+    """A contract on the match's post, with its tranches scheduled by the real service."""
+    from cnfs.structures.services import add_months
+
+    signed_on = signed_on or timezone.localdate()
+    start = fields.pop("start_date", signed_on)
+    contract = Contract.objects.create(
+        structure=match.structure,
+        post=match.post,
+        match=match,
+        type=type,
+        start_date=start,
+        end_date=None if type == ContractType.CDI else add_months(start, months),
+        gross_monthly_salary=fields.pop("gross_monthly_salary", Decimal("2100.00")),
+        missions=fields.pop("missions", ["digital_autonomy"]),
+        signed_on=signed_on,
+        recorded_by=by or UserFactory(),
+        **fields,
+    )
+    schedule_tranches(contract, by=contract.recorded_by)
+    return contract
