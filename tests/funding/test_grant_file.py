@@ -100,6 +100,7 @@ def test_the_page_lists_what_is_missing_and_refuses_to_transmit_an_incomplete_fi
     }
     assert "Transmettre le dossier</button>" not in response.text
     assert grant_file.job_posting.url in response.text  # linked, not uploaded again
+    assert 'name="president_birth_date" min="1900-01-01"' in response.text  # a birth date has its own bounds
     response = client.post(reverse("funding:transmit", args=[grant_file.pk]), follow=True)
     assert "Le dossier est incomplet. Il manque : avis de situation au répertoire sirene" in response.text
     grant_file.refresh_from_db()
