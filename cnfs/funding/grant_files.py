@@ -16,10 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cnfs.accounts.roles import Role
+from cnfs.candidates.models import Candidate
 from cnfs.core import uploads
 from cnfs.core.workflow import INITIAL, SYSTEM, Transition, TransitionError, TransitionForbidden, Workflow
 from cnfs.journal.services import record
 from cnfs.recruitment import workflow as recruitment
+from cnfs.recruitment.models import Match
 from cnfs.structures.models import JobPosting, Structure
 
 from . import notify
@@ -303,8 +305,12 @@ def transmit(grant_file: GrantFile, *, by, role=None) -> GrantFile:
 
 
 def _lock_for_decision(grant_file: GrantFile) -> GrantFile:
-    """The structure first (as every hire step does, see recruitment.workflow._lock_all), then the file."""
+    """The structure and the candidate first, in the order every hire step locks them (see
+    recruitment.workflow._lock_all), then the file: a request stopped or a candidate withdrawn at the same moment
+    (which cancel the file after locking those rows) waits for the decision, or the decision for them."""
     Structure.objects.select_for_update().get(pk=grant_file.structure_id)
+    candidate_id = Match.objects.filter(pk=grant_file.match_id).values_list("candidate_id", flat=True).get()
+    Candidate.objects.select_for_update().get(pk=candidate_id)
     return WORKFLOW.lock(grant_file)
 
 

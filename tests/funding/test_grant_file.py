@@ -408,7 +408,7 @@ def test_the_deliberation_model_is_filled_with_the_structure_s_data(client):
 
 
 def test_the_deliberation_model_survives_control_characters_in_the_name(client):
-    grant_file, user = open_file(name="Commune\x0b de\x00 Vichy")
+    grant_file, user = open_file(name="Commune\x0b de\x01 Vichy")
     client.force_login(user)
     response = client.get(reverse("funding:deliberation_docx", args=[grant_file.pk]))
     assert response.status_code == 200
