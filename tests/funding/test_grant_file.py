@@ -413,3 +413,35 @@ def test_the_deliberation_model_survives_control_characters_in_the_name(client):
     response = client.get(reverse("funding:deliberation_docx", args=[grant_file.pk]))
     assert response.status_code == 200
     Document(io.BytesIO(response.content))
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "avis\x00.pdf", "C:\\temp\\..\\avis.pdf"])
+def test_a_hostile_file_name_through_the_form_is_harmless(client, settings, name):
+    grant_file, user = open_file()
+    client.force_login(user)
+    response = _upload(client, grant_file, pdf(name))
+    assert response.status_code == 302
+    document = GrantFileDocument.objects.get(grant_file=grant_file)
+    assert "/" not in document.original_name and "\\" not in document.original_name
+    assert "\x00" not in document.original_name and document.original_name.endswith(".pdf")
+    folder = settings.PRIVATE_ROOT / "grant_files"
+    assert [p.name for p in folder.iterdir()] == [document.stored_name]
+    assert not (settings.PRIVATE_ROOT.parent / "etc").exists()
+
+
+def test_the_structure_file_list_costs_the_same_whatever_the_files(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    grant_file, user = open_file(posts=5)
+    client.force_login(user)
+    client.get(reverse("funding:file_list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("funding:file_list"))
+    for _ in range(3):
+        open_file(grant_file.structure, user=user)
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(reverse("funding:file_list"))
+    assert len(response.context["rows"]) == 4
+    assert len(four) == len(one)
+    assert "4 pièces manquantes" in response.text
