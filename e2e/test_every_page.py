@@ -19,6 +19,8 @@ EXTRA_PAGES = {
 DETAIL_LINKS = {
     "concertation:list": "table a[href^='/candidatures/']",
     "recruitment:candidate_list": "table a[href^='/recrutement/candidatures/']",
+    "funding:file_list": "table a[href^='/structure/dossiers/']",
+    "funding:queue": "table a[href^='/banque-des-territoires/dossiers/']",
 }
 
 

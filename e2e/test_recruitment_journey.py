@@ -1,14 +1,17 @@
 """Issue 4 journey: a candidate registers near the demo structure "Commune de Moulins", confirms their email from the
 development outbox, the structure finds them in "Nouvelles", shortlists them, fills the evaluation grid and clicks
-"Valider cette candidature"; ANCT validates the hire and the candidate, logging in again, has an advisor space.
-axe-core on every page visited."""
+"Valider cette candidature", which opens the grant file; the structure records its job posting, completes the file
+and transmits it; the Banque des Territoires finds it conform, which completes the hire; the candidate, logging in
+again, has an advisor space. axe-core on every page visited."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cnfs.demo.recruitment import demo_pdf
 from cnfs.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
 from e2e.conftest import assert_accessible
 
@@ -16,6 +19,7 @@ pytestmark = pytest.mark.e2e
 EMAIL = "apolline.brehat@exemple.fr"
 PASSWORD = "Candidate-Moulins-2026!"
 NAME = "Apolline Bréhat"
+PDF = demo_pdf("Piece du dossier")
 
 
 def login(page, email, password=DEMO_PASSWORD):
@@ -105,17 +109,54 @@ def test_a_candidate_registers_is_recruited_by_a_structure_and_becomes_an_adviso
     assert_accessible(page, "candidatures-recrutement-demande")
     logout(page)
 
-    # 4. ANCT validates the hire.
-    login(page, f"anct@{DEMO_DOMAIN}")
-    page.get_by_role("link", name="Recrutements").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Recrutements à valider")
-    assert_accessible(page, "recrutements")
-    page.get_by_role("button", name=f"Valider le recrutement d'{NAME}").click()
-    expect(page.get_by_role("button", name=f"Valider le recrutement d'{NAME}")).to_have_count(0)
-    assert_accessible(page, "recrutement-valide")
+    # 4. The structure records its job posting, completes the grant file and transmits it.
+    login(page, f"structure@{DEMO_DOMAIN}")
+    page.goto("/structure/offre-d-emploi/")
+    page.get_by_label("Adresse de l'offre").fill("https://www.emploi-territorial.fr/offre/o0312345678")
+    page.get_by_label("Date de publication").fill((timezone.localdate() - timedelta(days=35)).isoformat())
+    page.get_by_role("button", name="Enregistrer l'offre").click()
+    page.get_by_role("link", name="Dossiers de subvention", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers de subvention")
+    assert_accessible(page, "dossiers-structure")
+    page.locator("main").get_by_role("link", name=re.compile(r"^Dossier n° ")).first.click()
+    expect(page.locator("main")).to_contain_text("Pièces du dossier")
+    expect(page.get_by_role("button", name="Transmettre le dossier")).to_have_count(0)
+    assert_accessible(page, "dossier-a-completer")
+    for label in ("Avis de situation au répertoire SIRENE", "Délibération autorisant le recrutement"):
+        page.get_by_label(label).set_input_files(
+            {"name": "piece.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
+        page.get_by_role("button", name=f"Déposer : {label.lower()}").click()
+        expect(page.locator("main")).to_contain_text("Document enregistré")
+    page.locator("#id_president_first_name").fill("Martine")
+    page.locator("#id_president_last_name").fill("Durand")
+    page.locator("#id_president_birth_date").fill("1962-04-12")
+    page.locator("#id_dgs_first_name").fill("Olivier")
+    page.locator("#id_dgs_last_name").fill("Lefèvre")
+    page.locator("#id_dgs_birth_date").fill("1971-09-03")
+    page.get_by_label("Taille de tenue du conseiller ou de la conseillère").select_option("M")
+    page.get_by_role("button", name="Enregistrer les identités et la taille").click()
+    page.get_by_role("button", name="Transmettre le dossier").click()
+    expect(page.locator("main")).to_contain_text("Dossier transmis à la Banque des Territoires")
+    assert_accessible(page, "dossier-transmis")
     logout(page)
 
-    # 5. The candidate now has an advisor space.
+    # 5. The Banque des Territoires finds the file conform: the hire is complete.
+    login(page, f"bdt@{DEMO_DOMAIN}")
+    page.get_by_role("link", name="Dossiers à instruire", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers à instruire")
+    assert_accessible(page, "dossiers-a-instruire")
+    row = page.get_by_role("row").filter(has_text="Commune de Moulins").first
+    row.get_by_role("link").first.click()
+    expect(page.locator("main")).to_contain_text("Pièces du dossier")
+    assert_accessible(page, "instruction")
+    page.get_by_label("Dossier conforme", exact=True).check(force=True)
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator("main")).to_contain_text("le recrutement est validé")
+    assert_accessible(page, "decision-conforme")
+    logout(page)
+
+    # 6. The candidate now has an advisor space.
     login(page, EMAIL, PASSWORD)
     expect(page.locator("main")).to_contain_text("Conseiller numérique — Commune de Moulins")
     assert_accessible(page, "espace-conseiller")

@@ -104,7 +104,7 @@ def test_waiting_work_hire_requests_and_lists_at_1280(page, demo_data):
     login(page, f"anct@{DEMO_DOMAIN}")
     main = page.locator("main")
     expect(main.get_by_role("heading", name="À traiter")).to_be_visible()
-    expect(main.get_by_role("link", name=re.compile(r"recrutements? attend"))).to_be_visible()
+    expect(main.get_by_role("link", name=re.compile(r"recrutements? en cours"))).to_be_visible()
     assert_accessible(page, "espace-anct-travail")
 
     # The ANCT list fits 1,280 px with the opinion, posts and status columns on screen.
@@ -114,29 +114,27 @@ def test_waiting_work_hire_requests_and_lists_at_1280(page, demo_data):
     assert _table_fits(page)
     assert_accessible(page, "liste-anct-1280")
 
-    # "Recrutements à valider": cards, the refusal on demand, a search with and without HTMX.
+    # "Recrutements en cours": cards with the grant file, stopping on demand, a search with and without HTMX.
     page.goto("/espace/")
-    main.get_by_role("link", name=re.compile(r"recrutements? attend")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Recrutements à valider")
+    main.get_by_role("link", name=re.compile(r"recrutements? en cours")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recrutements en cours")
     card = page.locator(".fr-card").first
     title = card.get_by_role("heading", level=2).inner_text()
     candidate, structure = title.split(" par ", 1)
-    reason = card.get_by_label("Motif du refus")
+    reason = card.get_by_label("Motif de l'arrêt")
     expect(reason).to_be_hidden()
-    validate = re.compile(
-        f"^Valider le recrutement (de |d')\\s*{re.escape(candidate)} par {re.escape(structure)}$"
-    )
-    expect(card.get_by_role("button", name=validate)).to_have_count(1)
-    # The disclosure that reveals the refusal (a <summary>, exposed as a disclosure button) names both too.
+    expect(card).to_contain_text("Dossier de subvention")
+    expect(card.get_by_role("button", name=re.compile("^Valider le recrutement"))).to_have_count(0)
+    # The disclosure that reveals the stop form (a <summary>, exposed as a disclosure button) names both.
     expect(card.locator("summary")).to_have_text(
         re.compile(
-            f"^\\s*Refuser le recrutement (de |d').*{re.escape(candidate)} par {re.escape(structure)}\\s*$"
+            f"^\\s*Arrêter ce recrutement (de |d').*{re.escape(candidate)} par {re.escape(structure)}\\s*$"
         )
     )
     card.locator("summary").click()
     expect(reason).to_be_visible()
     expect(
-        card.get_by_role("button", name=re.compile(f"^Confirmer le refus .* par {re.escape(structure)}$"))
+        card.get_by_role("button", name=re.compile(f"^Confirmer l'arrêt .* par {re.escape(structure)}$"))
     ).to_be_visible()
     assert_accessible(page, "recrutements-refus-ouvert")
     search = page.get_by_label(re.compile("Rechercher un candidat ou une structure"))
@@ -146,7 +144,7 @@ def test_waiting_work_hire_requests_and_lists_at_1280(page, demo_data):
     expect(page.locator("#resultats-recrutements")).to_contain_text(candidate)
     search.fill("aucun candidat ne porte ce nom")
     expect(page.locator("#resultats-recrutements")).to_contain_text(
-        "Aucun recrutement à valider ne correspond"
+        "Aucun recrutement en cours ne correspond"
     )
     assert_accessible(page, "recrutements-recherche-vide")
     logout(page)

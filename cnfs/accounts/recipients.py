@@ -42,6 +42,17 @@ def anct_recipients() -> list[str]:
     )
 
 
+def bdt_recipients() -> list[str]:
+    """Every active agent of the Banque des Territoires (the conformity review of grant files)."""
+    return sorted(
+        set(
+            RoleAssignment.objects.filter(role=Role.BDT, user__is_active=True).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+
+
 def structure_users(structure, *, admins_only=False):
     """Active members of a structure (its admins only, if asked)."""
     scope = {"role_assignments__role": Role.STRUCTURE, "role_assignments__structure": structure}

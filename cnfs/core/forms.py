@@ -74,8 +74,11 @@ class DsfrBoundField(forms.BoundField):
             attrs["data-cnfs-max-length"] = str(max_length)
         if isinstance(self.field, forms.DateField) and getattr(widget, "input_type", "") == "date":
             low, high = date_bounds()
-            attrs.setdefault("min", low.isoformat())
-            attrs.setdefault("max", high.isoformat())
+            # A field with its own bounds (a birth date) sets them on its widget.
+            if "min" not in widget.attrs:
+                attrs.setdefault("min", low.isoformat())
+            if "max" not in widget.attrs:
+                attrs.setdefault("max", high.isoformat())
         condition = self.form.required_when.get(self.name)
         if condition:
             other, value = self.form.add_prefix(condition[0]), condition[1]

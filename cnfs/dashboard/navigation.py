@@ -24,9 +24,9 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Décisions du comité de sélection, vagues et objectif national.",
         ),
         NavItem(
-            "Recrutements",
-            "recruitment:hire_requests",
-            description="Validation des recrutements et ruptures de contrat.",
+            "Recrutements en cours",
+            "funding:hire_requests",
+            description="Recrutements en cours et leur dossier de subvention ; arrêter un recrutement.",
         ),
         NavItem(
             "Invitations",
@@ -60,7 +60,9 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     Role.BDT: [
         HOME,
         NavItem(
-            "Dossiers de subvention", description="Examen de conformité des dossiers complets (15 jours)."
+            "Dossiers à instruire",
+            "funding:queue",
+            description="Examen de conformité des dossiers transmis (15 jours).",
         ),
         NavItem(
             "Conventions et versements",
@@ -76,6 +78,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Postes accordés, pourvus et libres, délai de recrutement.",
         ),
         NavItem("Candidatures", "recruitment:candidate_list", "Candidats proches de votre structure."),
+        NavItem(
+            "Dossiers de subvention",
+            "funding:file_list",
+            description="Pièces à fournir et transmission à la Banque des Territoires.",
+        ),
         NavItem(
             "Mon équipe",
             "structures:team",

@@ -150,10 +150,10 @@ def _anct(context) -> Work:
             ),
             WorkItem(
                 hires["count"],
-                "recrutement attend votre validation",
-                "recrutements attendent votre validation",
-                "Aucun recrutement n'attend de validation.",
-                _url("recruitment:hire_requests"),
+                "recrutement en cours (dossier de subvention)",
+                "recrutements en cours (dossier de subvention)",
+                "Aucun recrutement en cours.",
+                _url("funding:hire_requests"),
                 hires["oldest"],
                 "le plus ancien demandé le",
             ),
@@ -163,6 +163,7 @@ def _anct(context) -> Work:
 
 def _structure(context) -> Work:
     from cnfs.concertation.models import StructureApplication
+    from cnfs.funding.models import EDITABLE_FILE_STATUSES, GrantFile
     from cnfs.recruitment.models import Match, MatchStatus
     from cnfs.structures.services import posts_summary
 
@@ -178,6 +179,9 @@ def _structure(context) -> Work:
         .first()
     )
     summary = posts_summary(structure)
+    files = GrantFile.objects.filter(structure=structure).aggregate(
+        to_complete=Count("pk", filter=Q(status__in=EDITABLE_FILE_STATUSES))
+    )
     facts = []
     if application is not None:
         facts.append(("Votre candidature", application.get_status_display()))
@@ -204,14 +208,56 @@ def _structure(context) -> Work:
                 _url("recruitment:candidate_list", onglet="shortlisted"),
             ),
             WorkItem(
+                files["to_complete"],
+                "dossier de subvention à compléter ou à transmettre",
+                "dossiers de subvention à compléter ou à transmettre",
+                "Aucun dossier de subvention à compléter.",
+                _url("funding:file_list"),
+            ),
+            WorkItem(
                 matches["hire_requested"],
-                "recrutement demandé, en attente de validation par l'ANCT",
-                "recrutements demandés, en attente de validation par l'ANCT",
-                "Aucun recrutement en cours de validation.",
+                "recrutement demandé, en attente de la décision de conformité",
+                "recrutements demandés, en attente de la décision de conformité",
+                "Aucun recrutement en attente de décision.",
                 _url("recruitment:candidate_list", onglet="hire_requested"),
             ),
         ],
         facts=facts,
+    )
+
+
+def _bdt(context) -> Work:
+    from cnfs.funding.models import FileStatus, GrantFile
+
+    today = timezone.localdate()
+    files = (
+        GrantFile.objects.visible_to(context)
+        .filter(status=FileStatus.TRANSMITTED)
+        .aggregate(
+            count=Count("pk"),
+            oldest=Min("review_deadline"),
+            overdue=Count("pk", filter=Q(review_deadline__lt=today)),
+        )
+    )
+    return Work(
+        items=[
+            WorkItem(
+                files["count"],
+                "dossier de subvention à instruire",
+                "dossiers de subvention à instruire",
+                "Aucun dossier à instruire.",
+                _url("funding:queue"),
+                files["oldest"],
+                "la première date limite est le",
+            ),
+            WorkItem(
+                files["overdue"],
+                "dossier en retard (délai de 15 jours dépassé)",
+                "dossiers en retard (délai de 15 jours dépassé)",
+                "Aucun dossier en retard.",
+                _url("funding:queue", overdue="on"),
+            ),
+        ]
     )
 
 
@@ -270,6 +316,7 @@ BUILDERS = {
     Role.PREFECTURE: _prefecture,
     Role.ANCT: _anct,
     Role.STRUCTURE: _structure,
+    Role.BDT: _bdt,
     Role.ADVISOR: _advisor,
     Role.CANDIDATE: _candidate,
 }

@@ -241,4 +241,8 @@ def _matches(structures, anct, rng):
             if status in holding:
                 workflow.request_hire(match, by=member, role=Role.STRUCTURE)
             if status == MatchStatus.HIRED:
-                workflow.hire(match, by=anct, role=Role.ANCT)
+                # As in the app: the structure completes its grant file, the Banque des Territoires finds it
+                # conform, which completes the hire.
+                from .funding_file import conform_hire
+
+                conform_hire(match, by=member)

@@ -113,7 +113,7 @@ class RefuseHireForm(DsfrForm):
 
 
 class HireSearchForm(DsfrForm):
-    """ANCT "Recrutements à valider": a GET search over the candidate's and the structure's names."""
+    """ANCT "Recrutements en cours": a GET search over the candidate's and the structure's names."""
 
     q = forms.CharField(
         label="Rechercher un candidat ou une structure",

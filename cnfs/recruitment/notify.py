@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from cnfs.accounts.recipients import anct_recipients, prefecture_recipients, structure_users
+from cnfs.accounts.recipients import prefecture_recipients, structure_users
 from cnfs.notifications.services import absolute_url, send_email
 
 
@@ -35,16 +35,8 @@ def hire_requested(match):
         "Une structure souhaite vous recruter",
         "recruitment/emails/hire_requested_candidate",
     )
-    # ANCT validates the hire; the préfecture follows its territory.
+    # The préfecture follows its territory (ANCT's email comes with the grant file: funding's receiver).
     step = match.transitions.count()
-    for email in anct_recipients():
-        send_email(
-            event_key=f"match:{match.pk}:hire_requested:anct:{email}:{step}",
-            to=email,
-            subject=f"Recrutement à valider : {match.structure}",
-            template="recruitment/emails/hire_requested_anct",
-            context={"match": match, "url": absolute_url(reverse("recruitment:hire_requests"))},
-        )
     for email in prefecture_recipients(match.structure.departement):
         send_email(
             event_key=f"match:{match.pk}:hire_requested:prefecture:{email}:{step}",
@@ -60,7 +52,7 @@ def hire_refused(match, reason):
         send_email(
             event_key=f"match:{match.pk}:hire_refused:{user.pk}:{match.transitions.count()}",
             to=user.email,
-            subject="Votre demande de recrutement n'a pas été validée",
+            subject="Votre demande de recrutement est arrêtée",
             template="recruitment/emails/hire_refused",
             context={"match": match, "user": user, "reason": reason},
         )

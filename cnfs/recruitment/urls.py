@@ -12,7 +12,4 @@ urlpatterns = [
     path("candidatures/<int:pk>/grille.docx", views.evaluation_docx, name="evaluation_docx"),
     path("candidatures/<int:pk>/<slug:action>/", views.match_action, name="match_action"),
     path("cv/<int:pk>/", views.candidate_cv, name="candidate_cv"),
-    path("recrutements/", views.hire_requests, name="hire_requests"),
-    path("recrutements/<int:match_pk>/valider/", views.validate_hire, name="validate_hire"),
-    path("recrutements/<int:match_pk>/refuser/", views.refuse_hire, name="refuse_hire"),
 ]

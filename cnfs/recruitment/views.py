@@ -3,7 +3,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cnfs.accounts.permissions import role_required
@@ -25,7 +24,7 @@ from .candidate_list import (
     structure_candidates,
     tab_counts,
 )
-from .forms import CandidateFilterForm, EvaluationForm, HireSearchForm, InviteCandidateForm, RefuseHireForm
+from .forms import CandidateFilterForm, EvaluationForm, InviteCandidateForm
 from .invitations import invite_candidate
 from .models import InterviewEvaluation, Match, MatchStatus
 
@@ -130,9 +129,9 @@ def match_action(request, pk, action):
             workflow.request_hire(match, by=request.user)
             messages.success(
                 request,
-                f"Candidature {elide_de(candidate)} validée : votre demande de recrutement est transmise à "
-                "l'ANCT. Prochaine étape : l'ANCT vérifie la demande et valide le recrutement, vous recevrez "
-                "un courriel. Le dossier de demande de subvention auprès de la Banque des Territoires suivra.",
+                f"Candidature {elide_de(candidate)} validée : votre dossier de subvention est ouvert. Prochaine "
+                "étape : complétez-le dans « Dossiers de subvention » puis transmettez-le à la Banque des "
+                "Territoires ; sa décision de conformité validera le recrutement.",
             )
         else:
             getattr(workflow, action)(match, by=request.user)
@@ -270,60 +269,3 @@ def invite(request):
             )
             return redirect("recruitment:candidate_list")
     return render(request, "recruitment/invite.html", {"form": form, "title": "Inviter un candidat"})
-
-
-@role_required(Role.ANCT)
-def hire_requests(request):
-    form = HireSearchForm(request.GET or None)
-    matches = (
-        Match.objects.filter(status=MatchStatus.HIRE_REQUESTED)
-        .select_related("structure__departement", "candidate__user", "candidate__commune", "post")
-        .order_by("status_changed_at", "pk")
-    )
-    if form.is_bound:
-        matches = form.filter(matches)
-    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-    for match in page.object_list:
-        match.offered = {a.name: a for a in workflow.WORKFLOW.actions(match, by=request.user, role=Role.ANCT)}
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"title": "Recrutements à valider", "form": form, "page": page, "query": query.urlencode()}
-    # The search field asks for the results only (HTMX); without JavaScript the form reloads the whole page, and so
-    # does HTMX when it restores a page of its history (back button).
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "recruitment/includes/hire_results.html" if partial else "recruitment/hire_requests.html"
-    return render(request, template, context)
-
-
-@require_POST
-@role_required(Role.ANCT)
-def validate_hire(request, match_pk):
-    match = get_object_or_404(Match.objects.select_related("candidate__user", "structure"), pk=match_pk)
-    try:
-        workflow.hire(match, by=request.user)
-        messages.success(request, f"Recrutement {elide_de(match.candidate)} par {match.structure} validé.")
-    except workflow.TransitionForbidden as error:
-        return HttpResponseForbidden(str(error))
-    except workflow.TransitionError as error:
-        messages.error(request, str(error))
-    return redirect("recruitment:hire_requests")
-
-
-@require_POST
-@role_required(Role.ANCT)
-def refuse_hire(request, match_pk):
-    match = get_object_or_404(Match.objects.select_related("candidate__user", "structure"), pk=match_pk)
-    form = RefuseHireForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
-        return redirect(f"{reverse('recruitment:hire_requests')}#match-{match.pk}")
-    try:
-        workflow.refuse_hire(match, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, f"Recrutement {elide_de(match.candidate)} refusé ; la structure est prévenue."
-        )
-    except workflow.TransitionForbidden as error:
-        return HttpResponseForbidden(str(error))
-    except workflow.TransitionError as error:
-        messages.error(request, str(error))
-    return redirect("recruitment:hire_requests")

@@ -69,7 +69,7 @@ def held_post_before_deadline(match, attempt):
     if post.expired:
         return (
             f"Le délai de recrutement de ce poste est dépassé (date limite : {post.deadline:%d/%m/%Y}). "
-            "L'ANCT peut le prolonger avant de valider le recrutement."
+            "L'ANCT peut le prolonger avant la décision de conformité."
         )
     return None
 
@@ -122,7 +122,7 @@ WORKFLOW = Workflow(
             "refuse_hire",
             {S.HIRE_REQUESTED},
             S.SHORTLISTED,
-            "Refuser le recrutement",
+            "Arrêter ce recrutement",
             roles=ANCT,
             guards=(reason_given,),
         ),
@@ -130,9 +130,10 @@ WORKFLOW = Workflow(
             "hire",
             {S.HIRE_REQUESTED},
             S.HIRED,
-            "Valider le recrutement",
-            # The platform completes the hire when the Banque des Territoires finds the grant file conform (funding).
-            roles={Role.ANCT, SYSTEM},
+            "Finaliser le recrutement",
+            # Only the platform completes the hire: when the Banque des Territoires finds the grant file conform
+            # (funding). ANCT follows the hires in progress and can stop one ("refuse_hire").
+            roles={SYSTEM},
             # Held by this very match: the unique constraint (one holding match per candidate) already says no other
             # structure holds the candidate.
             guards=(structure_activated, held_post_before_deadline, candidate_available),
@@ -273,7 +274,8 @@ def cancel_hire_request(match: Match, *, by, reason: str = "", role=None) -> Mat
 
 
 def refuse_hire(match: Match, *, by, reason: str, role=None) -> Match:
-    """ANCT refuses the hire (with a reason): the match goes back to shortlisted and the post is free again."""
+    """ANCT stops the hire request ("Arrêter ce recrutement", with a reason): the match goes back to shortlisted, the
+    post is free again and the grant file is cancelled (funding reacts to hire_request_ended)."""
     with transaction.atomic():
         match = WORKFLOW.run(
             match, "refuse_hire", by=by, reason=reason, role=role, lock=_lock_all, effect=_release_post

@@ -193,6 +193,8 @@ CNFS_DAILY_TASKS = {
     "prefecture_digest": ("cnfs.concertation.tasks.send_prefecture_digest", "07:00"),
     "wave_opening": ("cnfs.concertation.tasks.open_waves", "00:05"),
     "recruitment_deadline_reminders": ("cnfs.recruitment.tasks.send_deadline_reminders", "07:30"),
+    "grant_file_incomplete_reminders": ("cnfs.funding.tasks.send_incomplete_reminders", "07:40"),
+    "grant_file_review_reminders": ("cnfs.funding.tasks.send_review_reminders", "07:45"),
 }
 # Periodic tasks: name → (callable, interval in minutes); same mechanism. The email sweep sends what a crash, a
 # killed worker or an SMTP outage left unsent, and recovers tasks left "running" by a dead worker.

@@ -9,6 +9,7 @@ from cnfs.accounts.models import User
 from cnfs.accounts.roles import Role
 from cnfs.candidates import cv
 from cnfs.candidates.models import Candidate, PixResult
+from cnfs.core.workflow import SYSTEM
 from cnfs.journal.models import JournalEntry
 from cnfs.recruitment.models import InterviewEvaluation, MatchStatus
 from tests.factories import UserFactory
@@ -239,7 +240,7 @@ def test_a_hired_advisor_is_not_offered_available_again_and_is_refused(logged, c
     match = MatchFactory(candidate=candidate, shortlisted=True)
     actor = UserFactory(role=Role.STRUCTURE, role__structure=match.structure)
     workflow.request_hire(match, by=actor)
-    workflow.hire(match, by=UserFactory(role=Role.ANCT))
+    workflow.hire(match, by=UserFactory(role=Role.ANCT), role=SYSTEM)
     # The advisor keeps their candidate role: they switch to it to open the candidate space.
     as_candidate = candidate.user.role_assignments.get(role=Role.CANDIDATE)
     logged.post(reverse("accounts:switch_role"), {"assignment": as_candidate.pk})

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cnfs.accounts.roles import Role
 from cnfs.core.consistency import run_checks
+from cnfs.core.workflow import SYSTEM
 from cnfs.recruitment import workflow
 from cnfs.recruitment.models import Advisor
 from cnfs.structures.models import Post, PostStatus, Structure
@@ -28,7 +29,7 @@ def hired():
     workflow.request_hire(requested, by=member)
     done = MatchFactory(structure=structure, candidate=CandidateFactory(), shortlisted=True)
     workflow.request_hire(done, by=member)
-    workflow.hire(done, by=anct)
+    workflow.hire(done, by=anct, role=SYSTEM)
     return structure
 
 

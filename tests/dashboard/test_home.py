@@ -116,10 +116,10 @@ def test_anct_sees_decisions_post_changes_and_hires_waiting(client):
         "candidature en examen complémentaire": 1,
         "candidature attend encore l'avis du préfet": 4,
         "demande de modification de postes attend votre décision": 2,
-        "recrutement attend votre validation": 1,
+        "recrutement en cours (dossier de subvention)": 1,
     }
-    assert "1 recrutement attend votre validation" in response.text
-    assert reverse("recruitment:hire_requests") in response.text
+    assert "1 recrutement en cours (dossier de subvention)" in response.text
+    assert reverse("funding:hire_requests") in response.text
     with_opinion = _items(response)["candidature a reçu l'avis du préfet et attend la décision"]
     assert {a.status for a in client.get(with_opinion.url).context["page"].object_list} == {
         ApplicationStatus.OPINION_GIVEN
@@ -140,7 +140,8 @@ def test_structure_sees_its_own_shortlist_hires_and_posts(client):
     counts = {key: item.count for key, item in _items(response).items()}
     assert counts == {
         "candidat présélectionné à rencontrer": 2,
-        "recrutement demandé, en attente de validation par l'ANCT": 1,
+        "dossier de subvention à compléter ou à transmettre": 0,
+        "recrutement demandé, en attente de la décision de conformité": 1,
     }
     facts = dict(response.context["work"].facts)
     assert facts["Postes accordés"] == "3"
@@ -230,7 +231,7 @@ def test_the_page_costs_the_same_number_of_queries_whatever_the_volume(client, r
     for _ in range(4):
         add_work()
     assert _queries(client) == few
-    # Today: préfecture 5, ANCT 6, structure 8, candidate 4, advisor 3 queries (session and role included).
+    # Today: préfecture 5, ANCT 6, structure 7, candidate 4, advisor 3 queries (session and role included).
     assert (
-        few == {Role.PREFECTURE: 5, Role.ANCT: 6, Role.STRUCTURE: 6, Role.CANDIDATE: 4, Role.ADVISOR: 3}[role]
+        few == {Role.PREFECTURE: 5, Role.ANCT: 6, Role.STRUCTURE: 7, Role.CANDIDATE: 4, Role.ADVISOR: 3}[role]
     )

@@ -7,6 +7,7 @@ from cnfs.accounts.models import RoleAssignment
 from cnfs.accounts.roles import Role
 from cnfs.candidates import services as candidate_services
 from cnfs.concertation.workflow import decide
+from cnfs.core.workflow import SYSTEM
 from cnfs.journal.models import JournalEntry
 from cnfs.recruitment import workflow
 from cnfs.recruitment.models import Advisor, AdvisorStatus, Match, MatchStatus, MatchTransition
@@ -40,7 +41,7 @@ def test_request_hire_holds_a_free_post_and_each_step_moves_it(member, anct):
     post.refresh_from_db()
     assert post.status == PostStatus.FREE
     workflow.request_hire(match, by=member)
-    workflow.hire(match, by=anct)
+    workflow.hire(match, by=anct, role=SYSTEM)
     post.refresh_from_db()
     assert post.status == PostStatus.OCCUPIED
 
@@ -81,10 +82,10 @@ def test_the_hire_is_refused_after_the_posts_deadline_not_only_the_request(membe
     workflow.request_hire(late, by=member)
     workflow.request_hire(on_time, by=member)
     time_machine.move_to("2026-03-10 18:00:00+01:00", tick=False)  # the deadline day
-    workflow.hire(on_time, by=anct)
+    workflow.hire(on_time, by=anct, role=SYSTEM)
     time_machine.move_to("2026-03-11 09:00:00+01:00", tick=False)  # the day after
     with pytest.raises(workflow.TransitionError, match="délai de recrutement de ce poste est dépassé"):
-        workflow.hire(late, by=anct)
+        workflow.hire(late, by=anct, role=SYSTEM)
     late.refresh_from_db()
     assert late.status == MatchStatus.HIRE_REQUESTED and late.post.status == PostStatus.HIRE_REQUESTED
     assert not Advisor.objects.filter(candidate=late.candidate).exists()
@@ -100,16 +101,16 @@ def test_an_extended_deadline_lets_the_hire_through(member, anct, time_machine):
     workflow.request_hire(match, by=member)
     time_machine.move_to("2026-03-11 09:00:00+01:00", tick=False)
     with pytest.raises(workflow.TransitionError):
-        workflow.hire(match, by=anct)
+        workflow.hire(match, by=anct, role=SYSTEM)
     match.refresh_from_db()
     extend_deadline(match.post, by=anct, deadline=date(2026, 3, 31), reason="Jury reporté")
-    workflow.hire(match, by=anct)
+    workflow.hire(match, by=anct, role=SYSTEM)
     assert Match.objects.get(pk=match.pk).status == MatchStatus.HIRED
 
 
 def test_hire_creates_one_advisor_per_person_on_the_post(member, anct):
     match = MatchFactory(hire_requested=True)
-    workflow.hire(match, by=anct)
+    workflow.hire(match, by=anct, role=SYSTEM)
     advisor = Advisor.objects.get()
     assert (advisor.candidate, advisor.structure, advisor.post, advisor.match) == (
         match.candidate,
@@ -129,7 +130,7 @@ def test_hire_creates_one_advisor_per_person_on_the_post(member, anct):
 def test_a_terminated_advisor_can_be_hired_again_on_a_new_match(member, anct):
     match = MatchFactory(hire_requested=True)
     structure, candidate = match.structure, match.candidate
-    workflow.hire(match, by=anct)
+    workflow.hire(match, by=anct, role=SYSTEM)
     workflow.request_termination(match, by=member)
     workflow.terminate(match, by=anct)
     advisor = Advisor.objects.get()
@@ -141,7 +142,7 @@ def test_a_terminated_advisor_can_be_hired_again_on_a_new_match(member, anct):
     assert again.pk != match.pk  # one open match per structure and candidate, not one ever
     workflow.shortlist(again, by=member)
     workflow.request_hire(again, by=member)
-    workflow.hire(again, by=anct)
+    workflow.hire(again, by=anct, role=SYSTEM)
     advisor.refresh_from_db()
     assert Advisor.objects.count() == 1
     assert (advisor.status, advisor.match, advisor.terminated_at) == (AdvisorStatus.ACTIVE, again, None)
@@ -254,7 +255,7 @@ def test_n_plus_one_concurrent_requests_on_n_posts_exactly_n_succeed():
 
 def test_an_active_advisor_cannot_declare_themself_available_again(anct):
     match = MatchFactory(hire_requested=True)
-    workflow.hire(match, by=anct)
+    workflow.hire(match, by=anct, role=SYSTEM)
     with pytest.raises(candidate_services.CandidateError, match="recruté"):
         candidate_services.make_available(
             match.candidate, available_from=match.created_at.date(), by=match.candidate.user

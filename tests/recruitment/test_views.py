@@ -7,11 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cnfs.accounts.models import RoleAssignment
 from cnfs.accounts.roles import Role
 from cnfs.candidates import cv
 from cnfs.recruitment.models import InterviewEvaluation, Match, MatchInvitation, MatchStatus
-from tests.factories import UserFactory
 from tests.recruitment.factories import (
     PDF_BYTES,
     CandidateFactory,
@@ -57,23 +55,11 @@ def test_structure_pages_permission_matrix(role_matrix, candidate):
     role_matrix.check(reverse("recruitment:evaluation", args=[candidate.pk]), {Role.STRUCTURE})
     role_matrix.check(reverse("recruitment:evaluation_docx", args=[candidate.pk]), {Role.STRUCTURE})
     role_matrix.check(reverse("recruitment:invite"), {Role.STRUCTURE})
-    role_matrix.check(reverse("recruitment:hire_requests"), {Role.ANCT})
 
 
 def test_action_permission_matrix(role_matrix, candidate):
     url = reverse("recruitment:match_action", args=[candidate.pk, "not_retain"])
     role_matrix.check(url, {Role.STRUCTURE}, method="post", ok=302)
-
-
-def test_validate_and_refuse_hire_permission_matrix(role_matrix):
-    match = MatchFactory(hire_requested=True)
-    role_matrix.check(
-        reverse("recruitment:refuse_hire", args=[match.pk]),
-        {Role.ANCT},
-        method="post",
-        ok=302,
-        data={"reason": ""},
-    )
 
 
 def test_cv_permission_matrix(role_matrix, users_by_role, candidate):
@@ -236,7 +222,7 @@ def test_shortlist_then_request_hire_from_the_detail_page(
             reverse("recruitment:match_action", args=[candidate.pk, "request_hire"]), follow=True
         )
     assert Match.objects.get().status == MatchStatus.HIRE_REQUESTED
-    assert "Prochaine étape : l&#x27;ANCT vérifie la demande et valide le recrutement" in response.text
+    assert "votre dossier de subvention est ouvert" in response.text
     assert "Banque des Territoires" in response.text
     assert candidate.user.email in {m.to[0] for m in mail.outbox}
     # The candidate now sees the structure as interested.
@@ -335,37 +321,6 @@ def test_invite_candidate_then_match_appears_when_they_register(
     assert invited.pk not in {c.pk for c in response.context["page"]}
 
 
-def test_anct_validates_the_hire_and_the_candidate_gets_an_advisor_space(
-    client, django_capture_on_commit_callbacks
-):
-    match = MatchFactory(hire_requested=True)
-    anct = UserFactory(role=Role.ANCT)
-    client.force_login(anct)
-    response = client.get(reverse("recruitment:hire_requests"))
-    assert str(match.candidate) in response.text
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("recruitment:validate_hire", args=[match.pk]))
-    match.refresh_from_db()
-    assert match.status == MatchStatus.HIRED
-    assert RoleAssignment.objects.filter(user=match.candidate.user, role=Role.ADVISOR).exists()
-    client.force_login(match.candidate.user)
-    response = client.get(reverse("dashboard:home"))
-    assert response.context["role"] == Role.ADVISOR
-
-
-def test_anct_refusal_needs_a_reason(client):
-    match = MatchFactory(hire_requested=True)
-    client.force_login(UserFactory(role=Role.ANCT))
-    client.post(reverse("recruitment:refuse_hire", args=[match.pk]), {"reason": "court"})
-    match.refresh_from_db()
-    assert match.status == MatchStatus.HIRE_REQUESTED
-    client.post(
-        reverse("recruitment:refuse_hire", args=[match.pk]), {"reason": "Contrat non conforme au cadre."}
-    )
-    match.refresh_from_db()
-    assert match.status == MatchStatus.SHORTLISTED
-
-
 def test_detail_offers_the_buttons_the_table_allows_with_the_guards_reason(
     as_structure, structure, candidate
 ):
@@ -380,41 +335,6 @@ def test_detail_offers_the_buttons_the_table_allows_with_the_guards_reason(
     response = as_structure.get(url)
     assert "request_hire" not in [a.name for a in response.context["actions"]]
     assert any("délai de recrutement" in reason for reason in response.context["refusals"])
-
-
-def test_anct_hire_page_hides_the_validation_after_the_posts_deadline(client, time_machine):
-    time_machine.move_to("2026-01-10 10:00:00+01:00", tick=False)
-    match = MatchFactory(hire_requested=True)
-    anct = UserFactory(role=Role.ANCT)
-    validate = reverse("recruitment:validate_hire", args=[match.pk])
-    time_machine.move_to("2026-03-10 10:00:00+01:00", tick=False)  # the deadline day
-    client.force_login(anct)
-    html = client.get(reverse("recruitment:hire_requests")).text
-    assert validate in html and "10/03/2026" in html
-    time_machine.move_to("2026-03-11 10:00:00+01:00", tick=False)  # the day after
-    client.force_login(anct)
-    html = client.get(reverse("recruitment:hire_requests")).text
-    assert validate not in html and "délai de recrutement de ce poste est dépassé" in html
-    client.post(validate)  # a forged POST is refused by the same guard
-    assert Match.objects.get(pk=match.pk).status == MatchStatus.HIRE_REQUESTED
-
-
-def test_anct_hire_page_has_a_constant_number_of_queries(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    anct = UserFactory(role=Role.ANCT)
-    client.force_login(anct)
-    MatchFactory(hire_requested=True)
-    client.get(reverse("recruitment:hire_requests"))
-    with CaptureQueriesContext(connection) as one:
-        client.get(reverse("recruitment:hire_requests"))
-    for _ in range(4):
-        MatchFactory(hire_requested=True)
-    with CaptureQueriesContext(connection) as five:
-        response = client.get(reverse("recruitment:hire_requests"))
-    assert len(response.context["page"].object_list) == 5
-    assert len(five) == len(one)  # the guards the buttons ask read the rows already loaded
 
 
 def test_a_step_the_table_forbids_to_the_role_answers_403(as_structure, candidate, monkeypatch):

@@ -58,7 +58,9 @@ def test_each_transition_declares_who_may_take_it():
     roles = {name: set(t.roles) for name, t in workflow.TRANSITIONS.items()}
     for name in ("shortlist", "not_retain", "reset", "request_hire", "cancel_hire_request"):
         assert roles[name] == {Role.STRUCTURE}, name
-    assert roles["hire"] == roles["refuse_hire"] == roles["terminate"] == {Role.ANCT}
+    assert roles["refuse_hire"] == roles["terminate"] == {Role.ANCT}
+    # The conformity decision of the Banque des Territoires completes the hire (funding), not an ANCT click.
+    assert roles["hire"] == {SYSTEM}
     assert roles["close"] == roles["reopen"] == {SYSTEM}
 
 
@@ -69,6 +71,8 @@ def test_a_role_the_table_does_not_allow_is_forbidden(actor, anct):
     match = MatchFactory(hire_requested=True)
     with pytest.raises(workflow.TransitionForbidden):
         workflow.hire(match, by=actor)
+    with pytest.raises(workflow.TransitionForbidden):
+        workflow.hire(match, by=anct, role=Role.ANCT)
     with pytest.raises(workflow.TransitionForbidden):
         workflow.refuse_hire(match, by=actor, reason="Pas moi")
     match.refresh_from_db()
@@ -93,7 +97,7 @@ def test_illegal_transition_raises(actor, anct):
     with pytest.raises(workflow.TransitionError):
         workflow.request_hire(match, by=actor)
     with pytest.raises(workflow.TransitionError):
-        workflow.hire(match, by=anct)
+        workflow.hire(match, by=anct, role=SYSTEM)
     match.refresh_from_db()
     assert match.status == MatchStatus.NEW
 
@@ -110,7 +114,7 @@ def test_request_hire_success_tells_candidate_anct_and_prefecture(
     recipients = {m.to[0] for m in mail.outbox}
     assert recipients == {match.candidate.user.email, prefect.email, settings.CNFS_ANCT_MAILBOX}
     to_anct = next(m for m in mail.outbox if m.to == [settings.CNFS_ANCT_MAILBOX])
-    assert "/recrutements/" in to_anct.body and "Valider cette candidature" in to_anct.body
+    assert "/recrutement/en-cours/" in to_anct.body and "Valider cette candidature" in to_anct.body
 
 
 @pytest.mark.parametrize(
@@ -158,7 +162,7 @@ def test_hire_makes_an_advisor_and_closes_other_matches(anct, django_capture_on_
     match = MatchFactory(hire_requested=True)
     other = MatchFactory(candidate=match.candidate, shortlisted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.hire(match, by=anct)
+        workflow.hire(match, by=anct, role=SYSTEM)
     match.refresh_from_db()
     other.refresh_from_db()
     candidate = match.candidate

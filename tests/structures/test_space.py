@@ -10,6 +10,7 @@ from cnfs.accounts.roles import Role
 from cnfs.concertation import changes
 from cnfs.concertation.models import ApplicationStatus, ChangeStatus, CommitteeDecision, PostChangeRequest
 from cnfs.concertation.workflow import TransitionError, decide
+from cnfs.core.workflow import SYSTEM
 from cnfs.journal.models import JournalEntry
 from cnfs.structures.models import JobPosting, Structure
 from tests.factories import PrefectOpinionFactory, UserFactory, grant
@@ -72,7 +73,7 @@ def test_my_posts_says_hire_requested_until_the_hire_is_complete(client, activat
     html = client.get(reverse("structures:posts")).content.decode()
     assert "1 en recrutement demandé" in html and "0 pourvu" in html
     assert "Recrutement demandé</span>" in html and "Pourvu</span>" not in html
-    workflow.hire(match, by=UserFactory(role=Role.ANCT))
+    workflow.hire(match, by=UserFactory(role=Role.ANCT), role=SYSTEM)
     html = client.get(reverse("structures:posts")).content.decode()
     assert "0 en recrutement demandé" in html and "1 pourvu" in html and "Pourvu</span>" in html
 

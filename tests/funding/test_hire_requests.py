@@ -1,4 +1,5 @@
-"""ANCT "Recrutements à valider": cards naming the candidate and the structure, a search, the refusal on demand."""
+"""ANCT "Recrutements en cours": cards naming the candidate and the structure with the grant file's status, a
+search, "Arrêter ce recrutement" on demand (ANCT no longer validates hires: the conformity decision does)."""
 
 import re
 
@@ -12,7 +13,7 @@ from tests.recruitment.factories import CandidateFactory, MatchFactory, activate
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("recruitment:hire_requests")
+URL = reverse("funding:hire_requests")
 
 
 @pytest.fixture
@@ -40,13 +41,13 @@ def test_every_action_names_the_person_and_the_structure_with_elision(anct):
     _match("Apolline", "Martin", "Commune de Vichy")
     _match("Jean", "Dupont", "Commune d'Yzeure")
     names = _button_names(anct.get(URL).text)
-    assert "Valider le recrutement d'Apolline Martin par Commune de Vichy" in names
-    assert "Refuser le recrutement d'Apolline Martin par Commune de Vichy" in names
-    assert "Confirmer le refus du recrutement d'Apolline Martin par Commune de Vichy" in names
-    assert "Valider le recrutement de Jean Dupont par Commune d&#x27;Yzeure" in names
+    assert "Arrêter ce recrutement d'Apolline Martin par Commune de Vichy" in names
+    assert "Confirmer l'arrêt du recrutement d'Apolline Martin par Commune de Vichy" in names
+    assert "Arrêter ce recrutement de Jean Dupont par Commune d&#x27;Yzeure" in names
+    assert not [name for name in names if name.startswith("Valider")]
 
 
-def test_the_refusal_form_stays_closed_until_asked_for(anct):
+def test_the_stop_form_stays_closed_until_asked_for(anct):
     _match("Apolline", "Martin", "Commune de Vichy")
     html = anct.get(URL).text
     details = re.search(r"<details[^>]*>(.*?)</details>", html, re.S)
@@ -103,7 +104,7 @@ def test_only_hire_requests_are_listed_and_the_page_costs_the_same_whatever_the_
     _match("Apolline", "Martin", "Commune de Vichy")
     MatchFactory(shortlisted=True)
     anct.get(URL)  # warm the session and role lookups
-    with django_assert_num_queries(5) as one:
+    with django_assert_num_queries(6) as one:  # + the grant files of the page
         anct.get(URL, {"q": "a"})
     for n in range(3):
         _match("Léa", f"Martin{n}", f"Commune {n}")
