@@ -43,6 +43,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "notifications:delivery_issues",
             description="Courriels non envoyés : erreurs, nouveaux essais, renvoi.",
         ),
+        NavItem(
+            "Financement",
+            "funding:national",
+            description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
     ],
     Role.PREFECTURE: [
@@ -55,6 +60,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem(
             "Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."
         ),
+        NavItem(
+            "Financement du territoire",
+            "funding:territory",
+            description="Subvention prévue et versée aux structures du territoire.",
+        ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
     ],
     Role.BDT: [
@@ -63,8 +73,19 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Dossiers de subvention", description="Examen de conformité des dossiers complets (15 jours)."
         ),
         NavItem(
-            "Conventions et versements",
-            description="Conventions de subventionnement et tranches de 20, 30 et 50 %.",
+            "Conventions",
+            "funding:agreements",
+            description="Conventions de subventionnement à préparer, à signer et à renouveler.",
+        ),
+        NavItem(
+            "Versements",
+            "funding:payments_due",
+            description="Tranches de 20, 30 et 50 % échues à verser, retards signalés.",
+        ),
+        NavItem(
+            "Financement",
+            "funding:national",
+            description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
         ),
     ],
     Role.STRUCTURE: [
@@ -76,6 +97,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Postes accordés, pourvus et libres, délai de recrutement.",
         ),
         NavItem("Candidatures", "recruitment:candidate_list", "Candidats proches de votre structure."),
+        NavItem(
+            "Contrat et financement",
+            "funding:structure",
+            description="Contrats de vos conseillers, convention et versements de la subvention.",
+        ),
         NavItem(
             "Mon équipe",
             "structures:team",

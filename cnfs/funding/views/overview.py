@@ -1,0 +1,73 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from cnfs.accounts.permissions import role_required
+from cnfs.accounts.roles import Role
+from cnfs.core.exports import csv_response, dated_filename, xlsx_response
+
+from .. import overview
+from ..models import Tranche
+from .common import PAGE_SIZE, query_without_page
+
+EXPORT_HEADER = [
+    "Département",
+    "Nom du département",
+    "Structures",
+    "Tranches prévues",
+    "Montant prévu (€)",
+    "Montant versé (€)",
+    "Reste à verser (€)",
+]
+
+
+def _page_context(request, tranches, *, title, per_structure):
+    context = {
+        "title": title,
+        "totals": overview.totals(tranches),
+        "by_number": overview.by_tranche_number(tranches),
+        "departements": list(overview.by_departement(tranches)),
+        "cash_flow": overview.cash_flow(tranches),
+        "query": query_without_page(request),
+    }
+    if per_structure:
+        context["page"] = Paginator(overview.by_structure(tranches), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    return context
+
+
+@role_required(Role.BDT, Role.ANCT)
+def national(request):
+    context = _page_context(request, Tranche.objects.all(), title="Financement national", per_structure=True)
+    context["exports"] = True
+    return render(request, "funding/overview.html", context)
+
+
+@role_required(Role.PREFECTURE)
+def territory(request):
+    tranches = Tranche.objects.visible_to(request.role_context)
+    context = _page_context(request, tranches, title="Financement du territoire", per_structure=True)
+    return render(request, "funding/overview.html", context)
+
+
+@role_required(Role.BDT, Role.ANCT)
+def national_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = [EXPORT_HEADER] + [
+        [
+            row["structure__departement_id"],
+            row["structure__departement__name"],
+            row["structures"],
+            row["tranches"],
+            row["forecast"],
+            row["paid"],
+            row["to_pay"],
+        ]
+        for row in overview.by_departement(Tranche.objects.all())
+    ]
+    filename = dated_filename("financement-par-departement", fmt)
+    if fmt == "xlsx":
+        return xlsx_response(rows, filename, sheet="Financement")
+    return csv_response(rows, filename)
