@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -8,6 +10,7 @@ from cnfs.core.exports import csv_response, dated_filename, xlsx_response
 
 from .. import overview
 from ..models import Tranche
+from ..rules import CENTS
 from .common import PAGE_SIZE, query_without_page
 
 EXPORT_HEADER = [
@@ -19,6 +22,10 @@ EXPORT_HEADER = [
     "Montant versé (€)",
     "Reste à verser (€)",
 ]
+
+
+def _euros(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENTS)
 
 
 def _page_context(request, tranches, *, title, per_structure):
@@ -61,9 +68,9 @@ def national_export(request, fmt):
             row["structure__departement__name"],
             row["structures"],
             row["tranches"],
-            row["forecast"],
-            row["paid"],
-            row["to_pay"],
+            _euros(row["forecast"]),
+            _euros(row["paid"]),
+            _euros(row["to_pay"]),
         ]
         for row in overview.by_departement(Tranche.objects.all())
     ]
