@@ -131,6 +131,9 @@ def seed() -> dict:
     from .recruitment import seed as seed_recruitment
 
     seed_recruitment(anct=users[Role.ANCT], candidate_user=users[Role.CANDIDATE])
+    from .funding_money import seed_money
+
+    seed_money(bdt=users[Role.BDT])
     return summary()
 
 
