@@ -33,6 +33,12 @@ def totals(tranches) -> dict:
     return tranches.aggregate(**_sums())
 
 
+def totals_of(rows) -> dict:
+    """The grand totals of `by_tranche_number`'s rows (at most four rows: no extra query)."""
+    keys = ("forecast", "paid", "to_pay", "tranches")
+    return {key: sum((row[key] for row in rows), Decimal("0") if key != "tranches" else 0) for key in keys}
+
+
 def by_tranche_number(tranches) -> list[dict]:
     """One row per tranche number (1, 2, 3 and the balance 4), forecast vs paid (one query)."""
     rows = tranches.order_by().values("number").annotate(**_sums()).order_by("number")

@@ -38,8 +38,8 @@ def structure_overview(request):
         "awaiting": list(contracts.awaiting_contract(structure)),
         "page": page,
         "query": query_without_page(request),
-        "totals": overview.totals(tranches),
-        "by_number": overview.by_tranche_number(tranches),
+        "by_number": (by_number := overview.by_tranche_number(tranches)),
+        "totals": overview.totals_of(by_number),
         "agreement": live_agreement(structure),
         "agreements": GrantAgreement.objects.filter(structure=structure).order_by("-created_at", "-pk"),
     }

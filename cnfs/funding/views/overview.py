@@ -29,10 +29,11 @@ def _euros(value) -> Decimal:
 
 
 def _page_context(request, tranches, *, title, per_structure):
+    by_number = overview.by_tranche_number(tranches)
     context = {
         "title": title,
-        "totals": overview.totals(tranches),
-        "by_number": overview.by_tranche_number(tranches),
+        "totals": overview.totals_of(by_number),
+        "by_number": by_number,
         "departements": list(overview.by_departement(tranches)),
         "cash_flow": overview.cash_flow(tranches),
         "query": query_without_page(request),
