@@ -50,7 +50,7 @@ def by_departement(tranches):
     return (
         tranches.order_by()
         .values("structure__departement_id", "structure__departement__name")
-        .annotate(structures=Count("structure_id", distinct=True), **_sums())
+        .annotate(**_sums())
         .order_by("structure__departement_id")
     )
 

@@ -178,7 +178,7 @@ def test_national_totals_forecast_vs_paid_and_cash_flow(client):
     assert by_number[1]["paid"] == by_number[1]["forecast"] == Decimal("20000.00")
     assert by_number[3]["paid"] == 0 and by_number[3]["to_pay"] == Decimal("50000.00")
     (row,) = response.context["departements"]
-    assert row["structure__departement_id"] == "03" and row["structures"] == 2
+    assert row["structure__departement_id"] == "03" and row["tranches"] == 6
     flow = response.context["cash_flow"]
     assert len(flow["months"]) == 12
     assert flow["total"] == Decimal("50000.00")  # the two third tranches, due in ~165 days
@@ -191,7 +191,7 @@ def test_national_export_csv_and_xlsx(client):
     csv = body(client.get(reverse("funding:national_export", args=["csv"]))).decode("utf-8-sig")
     lines = csv.strip().splitlines()
     assert lines[0].startswith("Département;")
-    assert lines[1].startswith("03;Allier;1;3;50000.00;10000.00;40000.00")
+    assert lines[1].startswith("03;Allier;3;50000.00;10000.00;40000.00")
     response = client.get(reverse("funding:national_export", args=["xlsx"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get(reverse("funding:national_export", args=["pdf"])).status_code == 404

@@ -16,7 +16,6 @@ from .common import PAGE_SIZE, query_without_page
 EXPORT_HEADER = [
     "Département",
     "Nom du département",
-    "Structures",
     "Tranches prévues",
     "Montant prévu (€)",
     "Montant versé (€)",
@@ -47,7 +46,9 @@ def _page_context(request, tranches, *, title, per_structure):
 
 @role_required(Role.BDT, Role.ANCT)
 def national(request):
-    context = _page_context(request, Tranche.objects.all(), title="Financement national", per_structure=True)
+    # No per-structure table here: 3,000 structures grouped and sorted would cost more than the rest of the page;
+    # each préfecture has its own (paginated), and the export gives the per-département figures.
+    context = _page_context(request, Tranche.objects.all(), title="Financement national", per_structure=False)
     context["exports"] = True
     return render(request, "funding/overview.html", context)
 
@@ -67,7 +68,6 @@ def national_export(request, fmt):
         [
             row["structure__departement_id"],
             row["structure__departement__name"],
-            row["structures"],
             row["tranches"],
             _euros(row["forecast"]),
             _euros(row["paid"]),
