@@ -43,6 +43,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "notifications:delivery_issues",
             description="Courriels non envoyés : erreurs, nouveaux essais, renvoi.",
         ),
+        NavItem(
+            "Financement",
+            "funding:national",
+            description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
     ],
     Role.PREFECTURE: [
@@ -55,6 +60,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem(
             "Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."
         ),
+        NavItem(
+            "Financement du territoire",
+            "funding:territory",
+            description="Subvention prévue et versée aux structures du territoire.",
+        ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
     ],
     Role.BDT: [
@@ -65,8 +75,19 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Examen de conformité des dossiers transmis (15 jours).",
         ),
         NavItem(
-            "Conventions et versements",
-            description="Conventions de subventionnement et tranches de 20, 30 et 50 %.",
+            "Conventions",
+            "funding:agreements",
+            description="Conventions de subventionnement à préparer, à signer et à renouveler.",
+        ),
+        NavItem(
+            "Versements",
+            "funding:payments_due",
+            description="Tranches de 20, 30 et 50 % échues à verser, retards signalés.",
+        ),
+        NavItem(
+            "Financement",
+            "funding:national",
+            description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
         ),
     ],
     Role.STRUCTURE: [
@@ -82,6 +103,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Dossiers de subvention",
             "funding:file_list",
             description="Pièces à fournir et transmission à la Banque des Territoires.",
+        ),
+        NavItem(
+            "Contrat et financement",
+            "funding:structure",
+            description="Contrats de vos conseillers, convention et versements de la subvention.",
         ),
         NavItem(
             "Mon équipe",

@@ -134,6 +134,9 @@ def seed() -> dict:
     from .funding_file import seed_file
 
     seed_file()
+    from .funding_money import seed_money
+
+    seed_money(bdt=users[Role.BDT])
     return summary()
 
 

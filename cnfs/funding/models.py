@@ -616,3 +616,27 @@ class Termination(models.Model):
 
     def __str__(self):
         return f"Rupture n° {self.pk} — contrat n° {self.contract_id}"
+
+
+class AgreementCounter(models.Model):
+    """The last agreement number given in a year: locked while the next one is taken (the pattern of the committee
+    decisions' DecisionCounter), so numbers have no gap and no duplicate whatever the number of agents at once."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compteur des conventions"
+
+    def __str__(self):
+        return f"{self.year} : {self.last}"
+
+    @classmethod
+    def next_number(cls, year: int) -> str:
+        """`CNFS-YYYY-NNNNNN`, the next number of `year`; the caller's transaction holds the counter row until it
+        ends."""
+        cls.objects.bulk_create([cls(year=year)], ignore_conflicts=True)
+        counter = cls.objects.select_for_update().get(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"CNFS-{year}-{counter.last:06d}"

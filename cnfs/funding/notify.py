@@ -96,3 +96,33 @@ def review_deadline_approaching(grant_file, days_left: int) -> int:
             is not None
         )
     return sent
+
+
+def contract_recorded(contract):
+    url = absolute_url(reverse("funding:contract_detail", args=[contract.pk]))
+    for user in structure_users(contract.structure):
+        send_email(
+            event_key=f"contract:{contract.pk}:recorded:{user.pk}",
+            to=user.email,
+            subject="Contrat enregistré : le calendrier des versements est établi",
+            template="funding/emails/contract_recorded",
+            context={
+                "contract": contract,
+                "user": user,
+                "tranches": contract.tranches.order_by("number"),
+                "url": url,
+            },
+        )
+
+
+def tranche_paid(payment):
+    tranche = payment.tranche
+    url = absolute_url(reverse("funding:structure"))
+    for user in structure_users(tranche.structure):
+        send_email(
+            event_key=f"tranche:{tranche.pk}:paid:{user.pk}",
+            to=user.email,
+            subject=f"Tranche {tranche.number} versée : {payment.amount} €",
+            template="funding/emails/tranche_paid",
+            context={"payment": payment, "tranche": tranche, "user": user, "url": url},
+        )

@@ -5,11 +5,11 @@ from django.utils import timezone
 
 from cnfs.accounts.roles import Role
 from cnfs.core.consistency import run_checks
-from cnfs.core.workflow import SYSTEM
 from cnfs.recruitment import workflow
 from cnfs.recruitment.models import Advisor
 from cnfs.structures.models import Post, PostStatus, Structure
-from tests.factories import DepartementFactory, UserFactory
+from tests.factories import DepartementFactory
+from tests.funding.factories import hired_match
 from tests.recruitment.factories import CandidateFactory, MatchFactory, activated_structure, structure_user
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +24,9 @@ def hired():
     """A structure with 3 posts: one hire requested, one hire validated (through the workflow), one free."""
     structure = activated_structure(posts=3)
     member = structure_user(structure)
-    anct = UserFactory(role=Role.ANCT)
     requested = MatchFactory(structure=structure, candidate=CandidateFactory(), shortlisted=True)
     workflow.request_hire(requested, by=member)
-    done = MatchFactory(structure=structure, candidate=CandidateFactory(), shortlisted=True)
-    workflow.request_hire(done, by=member)
-    workflow.hire(done, by=anct, role=SYSTEM)
+    hired_match(structure)
     return structure
 
 
@@ -93,6 +90,6 @@ def test_each_post_keeps_its_occupancy_history(hired):
     assert hold.by.role_assignments.filter(role=Role.STRUCTURE).exists()
     assert (
         PostTransition.objects.get(post=advisor.post, name="occupy")
-        .by.role_assignments.filter(role=Role.ANCT)
+        .by.role_assignments.filter(role=Role.BDT)
         .exists()
     )

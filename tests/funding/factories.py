@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cnfs.core.workflow import SYSTEM
 from cnfs.funding.models import Contract, ContractType
 from cnfs.funding.services import schedule_tranches
 from cnfs.recruitment import workflow
@@ -35,9 +34,20 @@ def hire_requested_match(structure=None, *, by=None, posts=2, **structure_kwargs
 
 
 def hired_match(structure=None, *, by=None, **kwargs):
-    """A hire completed by the platform (what a conform decision does)."""
+    """A hire completed the real way: the structure completes and transmits the grant file its hire request opened,
+    a Banque des Territoires agent (`by`) finds it conform."""
+    from cnfs.accounts.roles import Role
+    from cnfs.funding import grant_files
+    from cnfs.funding.models import GrantFile
+    from tests.funding.files import complete
+
     match = hire_requested_match(structure, **kwargs)
-    return workflow.hire(match, by=by or UserFactory(), role=SYSTEM)
+    member = structure_user(match.structure)
+    grant_file = complete(GrantFile.objects.live().get(match=match), member)
+    grant_file = grant_files.transmit(grant_file, by=member, role=Role.STRUCTURE)
+    grant_files.decide(grant_file, by=by or UserFactory(role=Role.BDT), conform=True, role=Role.BDT)
+    match.refresh_from_db()
+    return match
 
 
 def contract_for(

@@ -20,10 +20,10 @@ from cnfs.recruitment import workflow as recruitment
 from cnfs.recruitment.forms import HireSearchForm
 from cnfs.recruitment.models import Match, MatchStatus
 
-from . import documents, grant_files
-from .forms import DecisionForm, DocumentForm, IdentitiesForm, QueueFilterForm, StopHireForm
-from .grant_files import WORKFLOW
-from .models import DocumentKind, FileStatus, GrantFile, GrantFileDocument, NonConformityReason
+from .. import documents, grant_files
+from ..forms import DecisionForm, DocumentForm, IdentitiesForm, QueueFilterForm, StopHireForm
+from ..grant_files import WORKFLOW
+from ..models import DocumentKind, FileStatus, GrantFile, GrantFileDocument, NonConformityReason
 
 PAGE_SIZE = 50
 DOCUMENT_KINDS = {kind.value: kind for kind in DocumentKind}
