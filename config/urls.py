@@ -11,6 +11,7 @@ urlpatterns = [
     path("courriels/", include("cnfs.notifications.urls")),
     path("candidats/", include("cnfs.candidates.urls")),
     path("recrutement/", include("cnfs.recruitment.urls")),
+    path("financement/", include("cnfs.funding.urls")),
 ]
 
 if settings.DEBUG:

@@ -29,6 +29,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Validation des recrutements et ruptures de contrat.",
         ),
         NavItem(
+            "Ruptures à valider",
+            "funding:termination_list",
+            description="Demandes de rupture de contrat des structures : validation ou refus.",
+        ),
+        NavItem(
+            "Échéances",
+            "funding:radar",
+            description="Radar national des échéances des postes : retards et risques.",
+        ),
+        NavItem(
             "Invitations",
             "accounts:invitations",
             "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
@@ -55,6 +65,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem(
             "Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."
         ),
+        NavItem(
+            "Échéances du territoire",
+            "funding:radar",
+            description="Échéances des postes du territoire : retards et risques.",
+        ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
     ],
     Role.BDT: [
@@ -66,6 +81,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Conventions et versements",
             description="Conventions de subventionnement et tranches de 20, 30 et 50 %.",
         ),
+        NavItem(
+            "Échéances",
+            "funding:radar",
+            description="Dossiers transmis et tranches dues : retards et risques.",
+        ),
+        NavItem(
+            "Rapports trimestriels",
+            "funding:late_reports",
+            description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+        ),
     ],
     Role.STRUCTURE: [
         HOME,
@@ -76,6 +101,21 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Postes accordés, pourvus et libres, délai de recrutement.",
         ),
         NavItem("Candidatures", "recruitment:candidate_list", "Candidats proches de votre structure."),
+        NavItem(
+            "Contrats et ruptures",
+            "funding:structure_contracts",
+            description="Contrats de vos conseillers : rupture, prolongation, historique des postes.",
+        ),
+        NavItem(
+            "Échéances",
+            "funding:radar",
+            description="Les échéances de vos postes, du recrutement à la dernière tranche.",
+        ),
+        NavItem(
+            "Rapports trimestriels",
+            "funding:quarterly_reports",
+            description="Rapport d'utilisation de la subvention, chaque trimestre.",
+        ),
         NavItem(
             "Mon équipe",
             "structures:team",

@@ -21,13 +21,12 @@ def hire_requested_match(structure=None, *, by=None, posts=2, **structure_kwargs
     """A match after "Valider cette candidature", on a structure activated with `posts` posts (and a job posting
     published 40 days ago)."""
     structure = structure or activated_structure(posts=posts, **structure_kwargs)
-    JobPosting.objects.get_or_create(
-        structure=structure,
-        defaults={
-            "url": "https://www.emploi-territorial.fr/offre/o0000000000",
-            "published_on": timezone.localdate() - timezone.timedelta(days=40),
-        },
-    )
+    if structure.current_job_posting is None:
+        JobPosting.objects.create(
+            structure=structure,
+            url="https://www.emploi-territorial.fr/offre/o0000000000",
+            published_on=timezone.localdate() - timezone.timedelta(days=40),
+        )
     by = by or structure_user(structure)
     candidate = CandidateFactory(latitude=structure.latitude, longitude=structure.longitude)
     match = MatchFactory(structure=structure, candidate=candidate, status=MatchStatus.SHORTLISTED)

@@ -1,0 +1,7 @@
+from . import life_urls
+
+app_name = "funding"
+
+urlpatterns = [
+    *life_urls.urlpatterns,
+]
