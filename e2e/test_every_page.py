@@ -11,7 +11,7 @@ from e2e.test_invitation import login
 pytestmark = pytest.mark.e2e
 
 EXTRA_PAGES = {
-    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes"],
+    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes", "funding:late_reports"],
     "prefecture": ["concertation:changes"],
     "structure": ["structures:job_posting", "recruitment:invite"],
     "candidate": ["candidates:edit_profile", "candidates:withdraw", "candidates:delete_account"],
@@ -19,6 +19,8 @@ EXTRA_PAGES = {
 DETAIL_LINKS = {
     "concertation:list": "table a[href^='/candidatures/']",
     "recruitment:candidate_list": "table a[href^='/recrutement/candidatures/']",
+    "funding:termination_list": "table a[href^='/financement/ruptures/']",
+    "funding:radar": "table a[href^='/financement/postes/']",
 }
 
 

@@ -131,6 +131,9 @@ def seed() -> dict:
     from .recruitment import seed as seed_recruitment
 
     seed_recruitment(anct=users[Role.ANCT], candidate_user=users[Role.CANDIDATE])
+    from .funding_life import seed_life
+
+    seed_life(anct=users[Role.ANCT])
     return summary()
 
 

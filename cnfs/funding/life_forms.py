@@ -129,6 +129,7 @@ class QuarterlyReportForm(DsfrForm):
         min_value=Decimal("0"),
         max_digits=10,
         decimal_places=2,
+        localize=True,
         error_messages={
             "required": "Indiquez le montant dépensé (0 si aucun).",
             "invalid": "Saisissez un montant en euros, par exemple 6300,50.",

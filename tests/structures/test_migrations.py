@@ -13,7 +13,10 @@ BEFORE = [
     ("concertation", "0002_transmitted_constraint"),
     ("structures", "0002_jobposting"),
     ("recruitment", "0001_initial"),
-    ("funding", None),  # funding depends on the latest structures and recruitment: unapplied while they go back
+    (
+        "funding",
+        None,
+    ),  # funding depends on the latest structures and recruitment: unapplied while they go back
 ]
 AFTER = [
     ("concertation", "0007_decision_number_unique"),
