@@ -1,7 +1,7 @@
 """Terminations and extensions: the structure requests, ANCT validates (money settled pro rata of the months served,
 contract ended, post free with a new deadline, person available again) or refuses; extensions move the end later."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,6 +26,8 @@ from cnfs.journal.models import JournalEntry
 from cnfs.recruitment import workflow
 from cnfs.recruitment.models import Advisor, AdvisorStatus, Match, MatchStatus
 from cnfs.structures.models import PostStatus, PostTransition
+from cnfs.structures.services import add_months
+from tests.concurrency import APPS_BUT_JOURNAL, outcomes, race
 from tests.factories import UserFactory
 from tests.funding.factories import contract_for, hire_requested_match, hired_match
 from tests.recruitment.factories import MatchFactory, activated_structure, structure_user
@@ -237,3 +239,36 @@ def test_a_cdi_has_no_end_date_to_extend(today):
         terminations.extend_contract(contract, by=UserFactory(), end_date=date(2028, 1, 1))
     # and a CDI can be terminated at any date after its start
     assert request(contract, date(2030, 1, 1)).status == TerminationStatus.REQUESTED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
+@pytest.mark.usefixtures("_journal_cleanup")
+def test_two_agents_validating_the_same_termination_at_once_settle_it_once():
+    contract = contract_for(hired_match(), signed_on=START)
+    termination = terminations.request_termination(
+        contract,
+        by=structure_user(contract.structure),
+        motive=TerminationMotive.RESIGNATION,
+        day=add_months(START, 6) - timedelta(days=1),
+    )
+    agents = [UserFactory(role=Role.ANCT), UserFactory(role=Role.ANCT)]
+    results = race(*[lambda a=a: terminations.validate_termination(termination, by=a) for a in agents])
+    assert outcomes(results, TransitionError) == ["ok", "refused"]
+    assert contract.tranches.filter(number=Tranche.BALANCE).count() == 1
+    assert Termination.objects.get().status == TerminationStatus.VALIDATED
+
+
+def test_a_reopened_post_is_reminded_fifteen_days_before_its_new_deadline(
+    contract, anct, django_capture_on_commit_callbacks
+):
+    from cnfs.recruitment.tasks import send_deadline_reminders
+
+    terminations.validate_termination(
+        request(contract, date(2026, 6, 14)), by=anct
+    )  # new deadline 15/08/2026
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_deadline_reminders.call("2026-07-30") == 0
+        sent = send_deadline_reminders.call("2026-07-31")
+    assert sent >= 1
+    assert any("date limite le 15/08/2026" in m.subject for m in mail.outbox)
