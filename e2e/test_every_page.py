@@ -11,7 +11,7 @@ from e2e.test_invitation import login
 pytestmark = pytest.mark.e2e
 
 EXTRA_PAGES = {
-    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes", "funding:late_reports"],
+    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes"],
     "prefecture": ["concertation:changes"],
     "structure": ["structures:job_posting", "recruitment:invite"],
     "candidate": ["candidates:edit_profile", "candidates:withdraw", "candidates:delete_account"],

@@ -39,6 +39,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Radar national des échéances des postes : retards et risques.",
         ),
         NavItem(
+            "Rapports trimestriels",
+            "funding:late_reports",
+            description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+        ),
+        NavItem(
             "Invitations",
             "accounts:invitations",
             "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
