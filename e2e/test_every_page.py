@@ -21,6 +21,8 @@ DETAIL_LINKS = {
     "recruitment:candidate_list": "table a[href^='/recrutement/candidatures/']",
     "funding:file_list": "table a[href^='/structure/dossiers/']",
     "funding:queue": "table a[href^='/banque-des-territoires/dossiers/']",
+    "funding:termination_list": "table a[href^='/financement/ruptures/']",
+    "funding:radar": "table a[href^='/financement/postes/']",
 }
 
 

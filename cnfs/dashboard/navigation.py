@@ -29,6 +29,21 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Recrutements en cours et leur dossier de subvention ; arrêter un recrutement.",
         ),
         NavItem(
+            "Ruptures à valider",
+            "funding:termination_list",
+            description="Demandes de rupture de contrat des structures : validation ou refus.",
+        ),
+        NavItem(
+            "Échéances",
+            "funding:radar",
+            description="Radar national des échéances des postes : retards et risques.",
+        ),
+        NavItem(
+            "Rapports trimestriels",
+            "funding:late_reports",
+            description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+        ),
+        NavItem(
             "Invitations",
             "accounts:invitations",
             "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
@@ -65,6 +80,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "funding:territory",
             description="Subvention prévue et versée aux structures du territoire.",
         ),
+        NavItem(
+            "Échéances du territoire",
+            "funding:radar",
+            description="Échéances des postes du territoire : retards et risques.",
+        ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
     ],
     Role.BDT: [
@@ -89,6 +109,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "funding:national",
             description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
         ),
+        NavItem(
+            "Échéances",
+            "funding:radar",
+            description="Dossiers transmis et tranches dues : retards et risques.",
+        ),
+        NavItem(
+            "Rapports trimestriels",
+            "funding:late_reports",
+            description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+        ),
     ],
     Role.STRUCTURE: [
         HOME,
@@ -108,6 +138,21 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Contrat et financement",
             "funding:structure",
             description="Contrats de vos conseillers, convention et versements de la subvention.",
+        ),
+        NavItem(
+            "Contrats et ruptures",
+            "funding:structure_contracts",
+            description="Contrats de vos conseillers : rupture, prolongation, historique des postes.",
+        ),
+        NavItem(
+            "Échéances",
+            "funding:radar",
+            description="Les échéances de vos postes, du recrutement à la dernière tranche.",
+        ),
+        NavItem(
+            "Rapports trimestriels",
+            "funding:quarterly_reports",
+            description="Rapport d'utilisation de la subvention, chaque trimestre.",
         ),
         NavItem(
             "Mon équipe",

@@ -137,6 +137,9 @@ def seed() -> dict:
     from .funding_money import seed_money
 
     seed_money(bdt=users[Role.BDT])
+    from .funding_life import seed_life
+
+    seed_life(anct=users[Role.ANCT])
     return summary()
 
 

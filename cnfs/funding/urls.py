@@ -4,6 +4,7 @@ funding overviews under /financement/."""
 
 from django.urls import path
 
+from . import life_urls
 from .views import agreements, contracts, files, overview, payments
 
 app_name = "funding"
@@ -42,10 +43,10 @@ urlpatterns = [
     path(
         "financement/conventions/<int:pk>/convention.docx", agreements.agreement_docx, name="agreement_docx"
     ),
-    path("financement/postes/<int:pk>/historique/", agreements.post_history, name="post_history"),
     path("financement/versements/", payments.payments_due, name="payments_due"),
     path("financement/versements/<int:tranche_pk>/", payments.payment_create, name="payment_create"),
     path("financement/national/", overview.national, name="national"),
     path("financement/national/departements.<str:fmt>", overview.national_export, name="national_export"),
     path("financement/territoire/", overview.territory, name="territory"),
+    *life_urls.urlpatterns,
 ]

@@ -145,6 +145,14 @@ WORKFLOW = Workflow(
             "Demander la rupture",
             roles=STRUCTURE,
         ),
+        Transition(
+            "refuse_termination",
+            {S.TERMINATION_REQUESTED},
+            S.HIRED,
+            "Refuser la rupture",
+            roles=ANCT,
+            guards=(reason_given,),
+        ),
         Transition("terminate", {S.TERMINATION_REQUESTED}, S.TERMINATED, "Rompre le contrat", roles=ANCT),
         Transition(
             "close",
@@ -229,6 +237,7 @@ shortlist = _simple("shortlist")
 not_retain = _simple("not_retain")
 reset = _simple("reset")
 request_termination = _simple("request_termination")
+refuse_termination = _simple("refuse_termination")
 
 
 def shortlist_with_email(match: Match, *, by) -> Match:

@@ -100,6 +100,11 @@ class Structure(models.Model):
     def contact_name(self) -> str:
         return f"{self.contact_first_name} {self.contact_last_name}".strip()
 
+    @property
+    def current_job_posting(self):
+        """The structure's current job posting (the latest published), or None."""
+        return JobPosting.objects.current_for(self)
+
 
 class PostStatus(models.TextChoices):
     FREE = "free", "Libre"
@@ -225,11 +230,22 @@ class PostDeadlineExtension(models.Model):
 EMPLOI_TERRITORIAL_DOMAIN = "emploi-territorial.fr"
 
 
-class JobPosting(models.Model):
-    """The job offer published on emploi-territorial.fr (§4): a contract is signable 30 days after publication."""
+class JobPostingQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-published_on", "-id")
 
-    structure = models.OneToOneField(
-        Structure, on_delete=models.CASCADE, related_name="job_posting", verbose_name="structure"
+    def current_for(self, structure):
+        """The structure's current posting: the latest published (then the latest recorded)."""
+        return self.filter(structure=structure).latest_first().first()
+
+
+class JobPosting(models.Model):
+    """A job offer published on emploi-territorial.fr (§4): a contract is signable 30 days after publication. A
+    structure publishes one per recruitment (a post freed by a termination is recruited with a new posting); its
+    current posting is the latest published."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="job_postings", verbose_name="structure"
     )
     url = models.URLField("adresse de l'offre", max_length=500, validators=[URLValidator(schemes=["https"])])
     published_on = models.DateField("date de publication")
@@ -238,8 +254,11 @@ class JobPosting(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = JobPostingQuerySet.as_manager()
+
     class Meta:
         verbose_name = "offre d'emploi"
+        ordering = ["-published_on", "-id"]
         verbose_name_plural = "offres d'emploi"
         constraints = [
             models.CheckConstraint(

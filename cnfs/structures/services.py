@@ -177,6 +177,29 @@ def extend_deadline(post: Post, *, by, deadline: date, reason: str) -> Post:
     return post
 
 
+def reopen_post(post: Post, *, by, day: date | None = None) -> Post:
+    """A post freed by a validated termination is recruited again: its recruitment deadline becomes `day` (today)
+    plus the recruitment months. The change is logged in the post's history and journaled. Called inside the
+    termination's transaction."""
+    day = day or timezone.localdate()
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != PostStatus.FREE:
+        raise TransitionError("Ce poste n'est pas libre : son recrutement ne peut pas être rouvert.")
+    previous = post.deadline
+    post.deadline = recruitment_deadline(day)
+    post.save(update_fields=["deadline"])
+    _log(
+        [post],
+        "reopen",
+        PostStatus.FREE,
+        PostStatus.FREE,
+        by=by,
+        reason=f"nouvelle date limite {post.deadline:%d/%m/%Y}",
+    )
+    record("post.reopened", post, by=by, before={"deadline": previous}, after={"deadline": post.deadline})
+    return post
+
+
 POST_MOVES = {
     PostStatus.FREE: "release",
     PostStatus.HIRE_REQUESTED: "hold",

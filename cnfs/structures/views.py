@@ -154,13 +154,26 @@ def remove_member(request, pk):
     return redirect("structures:team")
 
 
+def _posting_in_use(posting) -> bool:
+    """A posting a recruitment already relies on (a grant file links it) is kept as it was: a new recruitment
+    publishes a new posting."""
+    return posting is not None and posting.grant_files.exists()
+
+
 @role_required(Role.STRUCTURE)
 def job_posting(request):
+    """The structure's current job posting (the latest published): edited while no recruitment relies on it;
+    "Publier une nouvelle offre" records a new one (a post freed again is recruited with a new posting)."""
     structure = _structure(request)
-    instance = JobPosting.objects.filter(structure=structure).first()
-    form = JobPostingForm(request.POST or None, instance=instance or JobPosting(structure=structure))
+    current = JobPosting.objects.current_for(structure)
+    in_use = _posting_in_use(current)
+    new = (
+        current is None or in_use or request.GET.get("nouvelle") == "1" or request.POST.get("nouvelle") == "1"
+    )
+    instance = JobPosting(structure=structure) if new else current
+    form = JobPostingForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        before = {"url": instance.url, "published_on": instance.published_on} if instance else None
+        before = None if new else {"url": current.url, "published_on": current.published_on}
         posting = form.save(commit=False)
         posting.recorded_by = request.user
         posting.save()
@@ -169,14 +182,23 @@ def job_posting(request):
             posting,
             by=request.user,
             before=before,
-            after={"url": posting.url, "published_on": posting.published_on},
+            after={"url": posting.url, "published_on": posting.published_on, "new": new},
         )
         messages.success(request, "L'offre d'emploi est enregistrée.")
         return redirect("structures:job_posting")
     return render(
         request,
         "structures/job_posting.html",
-        {"title": "Offre d'emploi et fiche de poste", "form": form, "posting": instance},
+        {
+            "title": "Offre d'emploi et fiche de poste",
+            "form": form,
+            "posting": current,
+            "new": new,
+            "in_use": in_use,
+            "previous": JobPosting.objects.filter(structure=structure).exclude(
+                pk=getattr(current, "pk", None)
+            )[:10],
+        },
         status=400 if request.method == "POST" else 200,
     )
 

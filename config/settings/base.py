@@ -195,7 +195,13 @@ CNFS_DAILY_TASKS = {
     "recruitment_deadline_reminders": ("cnfs.recruitment.tasks.send_deadline_reminders", "07:30"),
     "grant_file_incomplete_reminders": ("cnfs.funding.tasks.send_incomplete_reminders", "07:40"),
     "grant_file_review_reminders": ("cnfs.funding.tasks.send_review_reminders", "07:45"),
+    "quarterly_report_reminders": ("cnfs.funding.reports.send_quarterly_report_reminders", "07:50"),
 }
+# Quarterly subsidy-use report (cnfs/funding/reports.py): due by this day after the quarter ends; reminded this many
+# days before. The deadline radar flags a step "at risk" this many days before it is due.
+CNFS_QUARTERLY_REPORT_DAYS = 30
+CNFS_QUARTERLY_REPORT_REMINDER_DAYS = 7
+CNFS_RADAR_AT_RISK_DAYS = 15
 # Periodic tasks: name → (callable, interval in minutes); same mechanism. The email sweep sends what a crash, a
 # killed worker or an SMTP outage left unsent, and recovers tasks left "running" by a dead worker.
 CNFS_PERIODIC_TASKS = {

@@ -20,13 +20,12 @@ def hire_requested_match(structure=None, *, by=None, posts=2, **structure_kwargs
     """A match after "Valider cette candidature", on a structure activated with `posts` posts (and a job posting
     published 40 days ago)."""
     structure = structure or activated_structure(posts=posts, **structure_kwargs)
-    JobPosting.objects.get_or_create(
-        structure=structure,
-        defaults={
-            "url": "https://www.emploi-territorial.fr/offre/o0000000000",
-            "published_on": timezone.localdate() - timezone.timedelta(days=40),
-        },
-    )
+    if structure.current_job_posting is None:
+        JobPosting.objects.create(
+            structure=structure,
+            url="https://www.emploi-territorial.fr/offre/o0000000000",
+            published_on=timezone.localdate() - timezone.timedelta(days=40),
+        )
     by = by or structure_user(structure)
     candidate = CandidateFactory(latitude=structure.latitude, longitude=structure.longitude)
     match = MatchFactory(structure=structure, candidate=candidate, status=MatchStatus.SHORTLISTED)
@@ -34,15 +33,19 @@ def hire_requested_match(structure=None, *, by=None, posts=2, **structure_kwargs
 
 
 def hired_match(structure=None, *, by=None, **kwargs):
-    """A hire completed the real way: the structure completes and transmits the grant file its hire request opened,
-    a Banque des Territoires agent (`by`) finds it conform."""
+    """A hire completed the real way (see `complete_hire`)."""
+    return complete_hire(hire_requested_match(structure, **kwargs), by=by)
+
+
+def complete_hire(match, *, by=None):
+    """The structure member who asked completes and transmits the grant file the hire request opened; a Banque des
+    Territoires agent (`by`) finds it conform, which completes the hire."""
     from cnfs.accounts.roles import Role
     from cnfs.funding import grant_files
     from cnfs.funding.models import GrantFile
     from tests.funding.files import complete
 
-    match = hire_requested_match(structure, **kwargs)
-    member = structure_user(match.structure)
+    member = match.transitions.filter(name="request_hire").latest("pk").by
     grant_file = complete(GrantFile.objects.live().get(match=match), member)
     grant_file = grant_files.transmit(grant_file, by=member, role=Role.STRUCTURE)
     grant_files.decide(grant_file, by=by or UserFactory(role=Role.BDT), conform=True, role=Role.BDT)

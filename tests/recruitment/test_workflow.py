@@ -58,9 +58,10 @@ def test_each_transition_declares_who_may_take_it():
     roles = {name: set(t.roles) for name, t in workflow.TRANSITIONS.items()}
     for name in ("shortlist", "not_retain", "reset", "request_hire", "cancel_hire_request"):
         assert roles[name] == {Role.STRUCTURE}, name
-    assert roles["refuse_hire"] == roles["terminate"] == {Role.ANCT}
+    assert roles["refuse_hire"] == roles["terminate"] == roles["refuse_termination"] == {Role.ANCT}
     # The conformity decision of the Banque des Territoires completes the hire (funding), not an ANCT click.
     assert roles["hire"] == {SYSTEM}
+    assert roles["request_termination"] == {Role.STRUCTURE}
     assert roles["close"] == roles["reopen"] == {SYSTEM}
 
 

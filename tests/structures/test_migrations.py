@@ -13,11 +13,16 @@ BEFORE = [
     ("concertation", "0002_transmitted_constraint"),
     ("structures", "0002_jobposting"),
     ("recruitment", "0001_initial"),
+    (
+        "funding",
+        None,
+    ),  # funding depends on the latest structures and recruitment: unapplied while they go back
 ]
 AFTER = [
     ("concertation", "0007_decision_number_unique"),
     ("structures", "0004_fill_structures_and_build_posts"),
     ("recruitment", "0004_holding_match_has_a_post"),
+    ("funding", None),
 ]
 NOW = datetime(2026, 1, 20, 9, tzinfo=UTC)
 
@@ -29,7 +34,7 @@ def _migrate(targets):
     mine = {app for app, _ in targets}
     targets = [*targets, *(node for node in executor.loader.graph.leaf_nodes() if node[0] not in mine)]
     executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([node for node in targets if node[1] is not None]).apps
 
 
 @pytest.fixture
@@ -138,3 +143,32 @@ def test_posts_holds_advisors_and_numbers_are_built_from_todays_data():
     assert (advisor.candidate_id, advisor.post_id, advisor.status) == (people[0].pk, hired.post_id, "active")
     numbers = dict(Decision.objects.values_list("pk", "number"))
     assert numbers == {granted.pk: "2025-00001", returned.pk: "2026-00001"}
+
+
+@pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
+@pytest.mark.usefixtures("back_to_latest")
+def test_job_postings_per_recruitment_keep_todays_posting():
+    apps = _migrate([("structures", "0005_post_transition_log"), ("funding", None)])
+    Region = apps.get_model("territories", "Region")
+    Departement = apps.get_model("territories", "Departement")
+    Structure = apps.get_model("structures", "Structure")
+    JobPosting = apps.get_model("structures", "JobPosting")
+    region = Region.objects.create(code="84", name="Auvergne-Rhône-Alpes")
+    allier = Departement.objects.create(code="03", name="Allier", region=region)
+    structure = Structure.objects.create(
+        name="Moulins", siret="21030190500011", type="commune", departement=allier
+    )
+    posting = JobPosting.objects.create(
+        structure=structure, url="https://www.emploi-territorial.fr/offre/o1", published_on=date(2026, 1, 5)
+    )
+
+    apps = _migrate([("structures", "0006_job_posting_per_recruitment"), ("funding", None)])
+    JobPosting = apps.get_model("structures", "JobPosting")
+    kept = JobPosting.objects.get(pk=posting.pk)
+    assert (kept.structure_id, kept.published_on) == (structure.pk, date(2026, 1, 5))
+    JobPosting.objects.create(
+        structure_id=structure.pk,
+        url="https://www.emploi-territorial.fr/offre/o2",
+        published_on=date(2026, 9, 1),
+    )
+    assert JobPosting.objects.filter(structure_id=structure.pk).count() == 2

@@ -13,7 +13,7 @@ from cnfs.structures.models import PostStatus, Structure
 from .. import agreements, documents
 from ..forms import AgreementForm, AgreementSignatureForm
 from ..models import LIVE_AGREEMENT_STATUSES, AgreementStatus, GrantAgreement
-from .common import PAGE_SIZE, add_errors, docx_response, query_without_page, visible_posts
+from .common import PAGE_SIZE, add_errors, docx_response, query_without_page
 
 READERS = (Role.STRUCTURE, Role.BDT, Role.ANCT, Role.PREFECTURE)
 
@@ -149,19 +149,3 @@ def agreement_docx(request, pk):
         documents.grant_agreement(agreement, lines, agreements.totals(agreement)),
         f"convention-{agreement.number}.docx",
     )
-
-
-@role_required(*READERS)
-def post_history(request, pk):
-    """One post's funding history: its lines on every agreement, its contracts, its tranches and payments."""
-    post = get_object_or_404(visible_posts(request).select_related("structure"), pk=pk)
-    context = {
-        "title": f"Historique du poste n° {post.pk}",
-        "post": post,
-        "lines": post.agreement_lines.select_related("agreement").order_by(
-            "agreement__starts_on", "agreement_id"
-        ),
-        "contracts": post.contracts.order_by("signed_on", "pk"),
-        "tranches": post.tranches.select_related("payment").order_by("contract_id", "number"),
-    }
-    return render(request, "funding/post_history.html", context)
