@@ -7,7 +7,7 @@ COUNT_CAP + 1 of them for the tab counts: see its docstring. `structure_candidat
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,8 +32,8 @@ SORTS = {
     "distance": ("distance_km", "pk"),
     "availability": ("available_from", "distance_km", "pk"),
 }
-# The "new" and "all" tabs count the structure's live pool up to this many rows and then say "plus de 1 000": a
-# tab badge needs no more, and the page then costs the same at a tenth of the national volume as at all of it.
+# On the tabs of the candidates a structure acted on, the "new" and "all" badges count its live pool up to this many
+# rows and then say "plus de 1 000": a badge needs no more, and those tabs then never read the whole pool.
 COUNT_CAP = 1000
 
 
@@ -142,9 +142,8 @@ def page_rows(structure, page_slice) -> list:
 
 @dataclass
 class CandidatePage:
-    """One page of the list: `ids` in order, the count of each tab (`capped`: the tabs whose count is a lower
-    bound, "plus de COUNT_CAP"), and `count`, the current tab's count (a lower bound that still has a row after the
-    requested page when capped)."""
+    """One page of the list: `ids` in order, its `number`, the count of each tab (`capped`: the tabs whose count
+    is a lower bound, "plus de COUNT_CAP", never the current tab), and `count`, the current tab's count."""
 
     ids: list
     counts: dict
@@ -168,19 +167,21 @@ def page_number(raw) -> int:
 
 
 def candidate_page(structure, data: dict, tab: str, number: int, per_page: int) -> CandidatePage:
-    """The ids of page `number` (1-based; out of range: the last page, like `Paginator.get_page`) of `tab` with the filters `data`, and
-    the tab counts — the rows, order and counts of `sorted_rows(for_tab(apply_filters(structure_candidates(…))))`,
-    except that the "new" and "all" counts stop at COUNT_CAP + 1 (or just past the requested page).
+    """The ids of page `number` (1-based; out of range: the last page, like `Paginator.get_page`) of `tab` with the
+    filters `data`, and the tab counts: the rows, order and counts of
+    `sorted_rows(for_tab(apply_filters(structure_candidates(…))))`, except that on the tabs of the candidates the
+    structure acted on, the "new" and "all" badges stop at COUNT_CAP + 1 ("plus de 1 000").
 
     The list is the union of two disjoint sets:
     - the candidates the structure acted on (its open matches, but an invitation nobody acted on yet): few, read
       with their status, distance and availability in one query, counted and sorted in Python;
-    - the live pool (the matching condition, one indexed query) less those: status "new". One query counts at
-      most COUNT_CAP + 1 of them (`SELECT count(*) FROM (… LIMIT n)`), one reads the ids of the requested page's
-      rows and of those before it, in order (LIMIT number × per_page: ORDER BY … LIMIT is a top-N sort, no full
-      sort). Only the "new" and "all" tabs read the pool for their rows; the other tabs are the acted-on set alone.
+    - the live pool (the matching condition, one indexed query) less those: status "new".
+    On the "new" and "all" tabs, ONE query reads the pool: the ids of the requested page's rows and of those before
+    it, in order (ORDER BY … LIMIT number × per_page, a top-N sort), with the pool's size (COUNT(*) OVER (), computed
+    on the same pass). On the other tabs, the rows are the acted-on set alone, and the pool is only counted for the
+    badges, at most COUNT_CAP + 1 rows (`SELECT count(*) FROM (… LIMIT n)`).
     Both sets are filtered by the same SQL, and merged by the same sort key as ORDER BY (distance, then id as the
-    tie-break — the distance computed by the same SQL expression in both queries)."""
+    tie-break; the distance computed by the same SQL expression in both queries)."""
     if not (structure.activated and structure.located):
         counts = {key: 0 for key, _, _ in TABS}
         return CandidatePage([], counts, frozenset(), 0, 1)
@@ -200,37 +201,44 @@ def candidate_page(structure, data: dict, tab: str, number: int, per_page: int) 
         ),
         data,
     )
-    acted = [(pk, distance, available, statuses[pk]) for pk, distance, available in _keys(acted)]
+    acted = [
+        (pk, distance, available, statuses[pk])
+        for pk, distance, available in acted.values_list("pk", "distance_km", "available_from")
+    ]
     pool = apply_filters(matching_candidates(structure).exclude(pk_in(statuses)), data)
-
     counts = {
         key: sum(row[3] in tab_statuses for row in acted) for key, _, tab_statuses in TABS if tab_statuses
     }
-    # Enough of the pool to know the requested page has a next one when the count stops short.
-    limit = max(COUNT_CAP, min(number, 10**6) * per_page) + 1
-    in_pool = pool.order_by().values("pk")[:limit].count()
-    capped = frozenset({"new", "all"}) if in_pool == limit else frozenset()
+    tab_statuses = TAB_STATUSES[tab]
+    rows = [row for row in acted if tab_statuses is None or row[3] in tab_statuses]
+    sort = sort_of(data)
+    capped = frozenset()
+    if tab_statuses is None or MatchStatus.NEW in tab_statuses:
+        # Out of range (page 0, -1): every row, to find the last page.
+        end = number * per_page if number >= 1 else None
+        keys = list(
+            pool.annotate(pool_size=Window(Count("pk")))
+            .order_by(*SORTS[sort])
+            .values_list("pk", "distance_km", "available_from", "pool_size")[:end]
+        )
+        in_pool = keys[0][3] if keys else 0
+        rows += [key[:3] for key in keys]
+    else:
+        in_pool = pool.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if in_pool > COUNT_CAP:
+            capped = frozenset({"new", "all"})
     counts["new"] += in_pool
     counts["all"] = len(acted) + in_pool
     count = counts[tab]
     last = max(1, -(-count // per_page))
     number = number if 1 <= number <= last else last
     end = number * per_page
-    statuses_of_tab = TAB_STATUSES[tab]
-    rows = [row for row in acted if statuses_of_tab is None or row[3] in statuses_of_tab]
-    if tab in ("new", "all"):
-        rows += _keys(pool.order_by(*SORTS.get(sort_of(data), SORTS["distance"]))[:end])
-    rows.sort(key=_sort_key(sort_of(data)))
+    rows.sort(key=_sort_key(sort))
     return CandidatePage([row[0] for row in rows[end - per_page : end]], counts, capped, count, number)
 
 
 def sort_of(data: dict) -> str:
     return data.get("sort") if data.get("sort") in SORTS else "distance"
-
-
-def _keys(queryset) -> list:
-    """(id, distance, availability date) of each row: the sort keys."""
-    return list(queryset.values_list("pk", "distance_km", "available_from"))
 
 
 def rows_of(structure, ids) -> list:

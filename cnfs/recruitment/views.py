@@ -72,7 +72,7 @@ def candidate_list(request):
         return exports.csv_response(rows) if export == "csv" else exports.xlsx_response(rows)
     found = candidate_page(structure, filters, tab, page_number(request.GET.get("page")), PAGE_SIZE)
     paginator = Paginator([], PAGE_SIZE)
-    paginator.count = found.count  # counted with the tabs (at most COUNT_CAP + 1 rows of the pool)
+    paginator.count = found.count  # counted with the tabs
     page = paginator.page(found.number)
     page.object_list = rows_of(structure, found.ids)
     query = request.GET.copy()
@@ -91,7 +91,6 @@ def candidate_list(request):
             "tabs": [(key, label, found.counts[key]) for key, label, _ in TABS],
             "capped_tabs": found.capped,
             "count_cap": f"{COUNT_CAP:,}".replace(",", "\u00a0"),  # « plus de 1 000 »
-            "count_capped": tab in found.capped,
             "page": page,
             "query": query.urlencode(),
         },
