@@ -1,8 +1,8 @@
 """The structure's "Candidatures" list: the live matches plus the candidates it has already acted on, with one
 status per row (no row yet = "new"), tabs with counts, filters, search and sorts — a fixed number of queries.
 
-The page itself (`candidate_page`) reads the structure's pool of live candidates once for its rows, and at most
-COUNT_CAP + 1 of them for the tab counts: see its docstring. `structure_candidates` is the whole list as one queryset
+The page itself (`candidate_page`) reads the structure's pool of live candidates once ("new" and "all" tabs), or
+counts at most COUNT_CAP + 1 of them (the other tabs): see its docstring. `structure_candidates` is the whole list as one queryset
 (the exports, one candidate's page, and the tests' reference)."""
 
 from dataclasses import dataclass
@@ -209,6 +209,7 @@ def candidate_page(structure, data: dict, tab: str, number: int, per_page: int) 
     counts = {
         key: sum(row[3] in tab_statuses for row in acted) for key, _, tab_statuses in TABS if tab_statuses
     }
+    number = min(number, 10**6)  # a page number a database LIMIT takes (page=10**30 is the last page)
     tab_statuses = TAB_STATUSES[tab]
     rows = [row for row in acted if tab_statuses is None or row[3] in tab_statuses]
     sort = sort_of(data)
