@@ -685,16 +685,22 @@ def measure(kind, scale, args) -> dict:
     print(
         f"  [{kind} ×{scale}] données construites en {time.perf_counter() - started:.0f} s : {built['counts']}"
     )
-    memory = run_child(["--export-memory", built["sessions"]["anct"]], env)
+    only_candidates = args.only == "candidatures"
+    if not only_candidates:
+        memory = run_child(["--export-memory", built["sessions"]["anct"]], env)
     server = Server(env, args.port, args.workers)
     figures = {}
     try:
         for label, who, path in pages(built["prefecture_departement"]):
+            if only_candidates and who not in ("grande", "médiane"):
+                continue
             repeat = 1 if "export" in label else args.repeat
             figures[label] = timed_page(server, path, built["sessions"][who], repeat)
     finally:
         server.stop()
     for fmt, label in (("csv", "ANCT | export CSV national"), ("xlsx", "ANCT | export XLSX national")):
+        if only_candidates:
+            break
         figures[label]["peak_mib"] = memory[fmt]["peak_mib"]
         figures[label]["bytes"] = memory[fmt]["bytes"]
     return figures
@@ -737,6 +743,13 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8104)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument(
+        "--only",
+        choices=["candidatures"],
+        help="candidatures : ne mesurer que la page « Candidatures » de la structure (ni listes ANCT/préfecture, "
+        "ni exports)",
+    )
+    parser.add_argument("--output", help="fichier JSON des mesures ({database} : le nom de la base)")
     parser.add_argument("--build", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--export-memory", help=argparse.SUPPRESS)
     args = parser.parse_args(argv if argv is not None else (sys.argv[1:] if __name__ == "__main__" else []))
@@ -752,6 +765,9 @@ def main(argv=None):
     for kind in args.databases.split(","):
         results = {scale: measure(kind, scale, args) for scale in scales}
         report(kind, scales, results)
+        if args.output:
+            path = Path(args.output.replace("{database}", kind))
+            path.write_text(json.dumps({str(scale): figures for scale, figures in results.items()}, indent=1))
     return 0
 
 

@@ -1,7 +1,13 @@
 """The structure's "Candidatures" list: the live matches plus the candidates it has already acted on, with one
-status per row (no row yet = "new"), tabs with counts, filters, search and sorts — a fixed number of queries."""
+status per row (no row yet = "new"), tabs with counts, filters, search and sorts — a fixed number of queries.
 
-from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Value
+The page itself (`candidate_page`) reads the structure's pool of live candidates once ("new" and "all" tabs), or
+counts at most COUNT_CAP + 1 of them (the other tabs): see its docstring. `structure_candidates` is the whole list as one queryset
+(the exports, one candidate's page, and the tests' reference)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +32,9 @@ SORTS = {
     "distance": ("distance_km", "pk"),
     "availability": ("available_from", "distance_km", "pk"),
 }
+# On the tabs of the candidates a structure acted on, the "new" and "all" badges count its live pool up to this many
+# rows and then say "plus de 1 000": a badge needs no more, and those tabs then never read the whole pool.
+COUNT_CAP = 1000
 
 
 def structure_candidates(structure, *, pk=None):
@@ -128,7 +137,113 @@ def page_rows(structure, page_slice) -> list:
     """The rows of one page of `sorted_rows`: their ids first (filter, sort and limit over the candidates alone),
     then those rows only, with their account, commune and Pix result. In one query, the database joins the related
     tables for every candidate before sorting when it misjudges how many rows a tab keeps."""
-    ids = list(page_slice.values_list("pk", flat=True))
+    return rows_of(structure, list(page_slice.values_list("pk", flat=True)))
+
+
+@dataclass
+class CandidatePage:
+    """One page of the list: `ids` in order, its `number`, the count of each tab (`capped`: the tabs whose count
+    is a lower bound, "plus de COUNT_CAP", never the current tab), and `count`, the current tab's count."""
+
+    ids: list
+    counts: dict
+    capped: frozenset
+    count: int
+    number: int
+
+
+def _sort_key(sort: str):
+    if sort == "availability":
+        return lambda row: (row[2], row[1], row[0])
+    return lambda row: (row[1], row[0])
+
+
+def page_number(raw) -> int:
+    """The requested page as `Paginator.get_page` reads it: not an integer → 1 (out of range: see candidate_page)."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 1
+
+
+def candidate_page(structure, data: dict, tab: str, number: int, per_page: int) -> CandidatePage:
+    """The ids of page `number` (1-based; out of range: the last page, like `Paginator.get_page`) of `tab` with the
+    filters `data`, and the tab counts: the rows, order and counts of
+    `sorted_rows(for_tab(apply_filters(structure_candidates(…))))`, except that on the tabs of the candidates the
+    structure acted on, the "new" and "all" badges stop at COUNT_CAP + 1 ("plus de 1 000").
+
+    The list is the union of two disjoint sets:
+    - the candidates the structure acted on (its open matches, but an invitation nobody acted on yet): few, read
+      with their status, distance and availability in one query, counted and sorted in Python;
+    - the live pool (the matching condition, one indexed query) less those: status "new".
+    On the "new" and "all" tabs, ONE query reads the pool: the ids of the requested page's rows and of those before
+    it, in order (ORDER BY … LIMIT number × per_page, a top-N sort), with the pool's size (COUNT(*) OVER (), computed
+    on the same pass). On the other tabs, the rows are the acted-on set alone, and the pool is only counted for the
+    badges, at most COUNT_CAP + 1 rows (`SELECT count(*) FROM (… LIMIT n)`).
+    Both sets are filtered by the same SQL, and merged by the same sort key as ORDER BY (distance, then id as the
+    tie-break; the distance computed by the same SQL expression in both queries)."""
+    if not (structure.activated and structure.located):
+        counts = {key: 0 for key, _, _ in TABS}
+        return CandidatePage([], counts, frozenset(), 0, 1)
+    from .models import Match
+
+    statuses = dict(
+        Match.objects.filter(structure=structure)
+        .exclude(status__in=HIDDEN_STATUSES)
+        .exclude(invited=True, status=MatchStatus.NEW)
+        .values_list("candidate_id", "status")
+    )
+    acted = apply_filters(
+        annotate_distance(
+            Candidate.objects.filter(pk_in(statuses), erased_at__isnull=True, email_confirmed=True),
+            structure.latitude,
+            structure.longitude,
+        ),
+        data,
+    )
+    acted = [
+        (pk, distance, available, statuses[pk])
+        for pk, distance, available in acted.values_list("pk", "distance_km", "available_from")
+    ]
+    pool = apply_filters(matching_candidates(structure).exclude(pk_in(statuses)), data)
+    counts = {
+        key: sum(row[3] in tab_statuses for row in acted) for key, _, tab_statuses in TABS if tab_statuses
+    }
+    number = min(number, 10**6)  # a page number a database LIMIT takes (page=10**30 is the last page)
+    tab_statuses = TAB_STATUSES[tab]
+    rows = [row for row in acted if tab_statuses is None or row[3] in tab_statuses]
+    sort = sort_of(data)
+    capped = frozenset()
+    if tab_statuses is None or MatchStatus.NEW in tab_statuses:
+        # Out of range (page 0, -1): every row, to find the last page.
+        end = number * per_page if number >= 1 else None
+        keys = list(
+            pool.annotate(pool_size=Window(Count("pk")))
+            .order_by(*SORTS[sort])
+            .values_list("pk", "distance_km", "available_from", "pool_size")[:end]
+        )
+        in_pool = keys[0][3] if keys else 0
+        rows += [key[:3] for key in keys]
+    else:
+        in_pool = pool.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if in_pool > COUNT_CAP:
+            capped = frozenset({"new", "all"})
+    counts["new"] += in_pool
+    counts["all"] = len(acted) + in_pool
+    count = counts[tab]
+    last = max(1, -(-count // per_page))
+    number = number if 1 <= number <= last else last
+    end = number * per_page
+    rows.sort(key=_sort_key(sort))
+    return CandidatePage([row[0] for row in rows[end - per_page : end]], counts, capped, count, number)
+
+
+def sort_of(data: dict) -> str:
+    return data.get("sort") if data.get("sort") in SORTS else "distance"
+
+
+def rows_of(structure, ids) -> list:
+    """The rows `ids`, in that order, as the structure sees them, with their account, commune and Pix result."""
     if not ids:
         return []
     rows = _with_status(Candidate.objects.filter(pk__in=ids), structure).select_related(

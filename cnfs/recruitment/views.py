@@ -16,13 +16,15 @@ from cnfs.structures.services import posts_summary
 
 from . import exports, workflow
 from .candidate_list import (
+    COUNT_CAP,
     TABS,
     apply_filters,
+    candidate_page,
     for_tab,
-    page_rows,
+    page_number,
+    rows_of,
     sorted_rows,
     structure_candidates,
-    tab_counts,
 )
 from .forms import CandidateFilterForm, EvaluationForm, InviteCandidateForm
 from .invitations import invite_candidate
@@ -59,17 +61,19 @@ def candidate_list(request):
     tab = request.GET.get("onglet", "new")
     if tab not in {key for key, _, _ in TABS}:
         tab = "new"
-    queryset = apply_filters(structure_candidates(structure), filters)
-    rows = sorted_rows(for_tab(queryset, tab), filters.get("sort") or "distance")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
+        rows = sorted_rows(
+            for_tab(apply_filters(structure_candidates(structure), filters), tab),
+            filters.get("sort") or "distance",
+        )
         record("recruitment.candidates_exported", structure, after={"format": export, "tab": tab})
         return exports.csv_response(rows) if export == "csv" else exports.xlsx_response(rows)
-    counts = tab_counts(queryset)
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = counts[tab]  # already counted with the tabs: one pass less over the matches
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = page_rows(structure, page.object_list)
+    found = candidate_page(structure, filters, tab, page_number(request.GET.get("page")), PAGE_SIZE)
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count = found.count  # counted with the tabs
+    page = paginator.page(found.number)
+    page.object_list = rows_of(structure, found.ids)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("onglet", None)
@@ -83,7 +87,9 @@ def candidate_list(request):
             "posts": posts_summary(structure),
             "form": form,
             "tab": tab,
-            "tabs": [(key, label, counts[key]) for key, label, _ in TABS],
+            "tabs": [(key, label, found.counts[key]) for key, label, _ in TABS],
+            "capped_tabs": found.capped,
+            "count_cap": f"{COUNT_CAP:,}".replace(",", "\u00a0"),  # « plus de 1 000 »
             "page": page,
             "query": query.urlencode(),
         },

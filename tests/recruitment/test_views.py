@@ -160,6 +160,20 @@ def test_list_filters_and_search(as_structure, structure):
     assert far.pk not in pks("?distance=20") and far.pk in pks("")
 
 
+def test_a_capped_badge_says_plus_de(as_structure, structure, monkeypatch):
+    """On the other tabs, the pool's badges stop at the cap and say so; on "new", the count is exact."""
+    from cnfs.recruitment import candidate_list, views
+
+    monkeypatch.setattr(candidate_list, "COUNT_CAP", 2)
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    for _ in range(3):
+        CandidateFactory()
+    html = as_structure.get(reverse("recruitment:candidate_list") + "?onglet=shortlisted").content.decode()
+    assert "Nouvelles (plus de 2)" in html and "Toutes (plus de 2)" in html
+    html = as_structure.get(reverse("recruitment:candidate_list")).content.decode()
+    assert "Nouvelles (3)" in html and "3 candidature(s)" in html
+
+
 def test_list_bad_filter_values_are_ignored(as_structure, candidate):
     response = as_structure.get(
         reverse("recruitment:candidate_list") + "?pix_level=9&distance=abc&onglet=nope&page=x"
