@@ -240,10 +240,9 @@ def amount_to_recover(termination: Termination) -> Decimal:
     (zero when it was paid less, the balance tranche making up the difference)."""
     if termination.status != TerminationStatus.VALIDATED or termination.amount_due is None:
         return Decimal("0")
-    paid = (
-        termination.contract.tranches.filter(status=TrancheStatus.PAID).aggregate(s=Sum("amount"))["s"]
-        or Decimal("0")
-    )
+    paid = termination.contract.tranches.filter(status=TrancheStatus.PAID).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal("0")
     return max(paid - termination.amount_due, Decimal("0"))
 
 
