@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
 from cnfs.core.workflow import TransitionError, TransitionForbidden
-from cnfs.structures.models import Post
 
 from . import radar as radar_module
 from . import reports, terminations
@@ -26,6 +25,7 @@ from .life_forms import (
     TerminationRequestForm,
 )
 from .models import Contract, ContractStatus, QuarterlyReport, Termination, TerminationStatus
+from .views.common import visible_posts
 
 PAGE_SIZE = 50
 
@@ -191,23 +191,11 @@ def refuse_termination(request, pk):
     return redirect("funding:termination_detail", pk=pk)
 
 
-def visible_posts(role_context):
-    role = role_context.role
-    posts = Post.objects.all()
-    if role in (Role.ANCT, Role.BDT):
-        return posts
-    if role == Role.PREFECTURE:
-        return posts.filter(structure__departement_id__in=role_context.departement_codes)
-    if role == Role.STRUCTURE:
-        return posts.filter(structure_id=role_context.current.structure_id)
-    return posts.none()
-
-
 @role_required(Role.STRUCTURE, Role.PREFECTURE, Role.ANCT, Role.BDT)
 def post_history(request, pk):
     """The post's history: its lines on every agreement, its contracts with their extensions and terminations, its
     tranches and payments, its status changes (occupancy, reopening)."""
-    post = get_object_or_404(visible_posts(request.role_context).select_related("structure"), pk=pk)
+    post = get_object_or_404(visible_posts(request).select_related("structure"), pk=pk)
     contracts = post.contracts.prefetch_related(
         "extensions", Prefetch("terminations", queryset=Termination.objects.order_by("requested_at"))
     ).order_by("start_date", "pk")

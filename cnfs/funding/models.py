@@ -16,6 +16,24 @@ from django.utils import timezone
 
 from cnfs.core.models import TransitionLog
 
+
+class StructureScopedQuerySet(models.QuerySet):
+    """Funding rows seen by role: ANCT and the Banque des Territoires all, a préfecture its territory's structures,
+    a structure its own, nobody else any."""
+
+    def visible_to(self, role_context):
+        from cnfs.accounts.roles import Role
+
+        role = role_context.role
+        if role in (Role.ANCT, Role.BDT):
+            return self
+        if role == Role.PREFECTURE:
+            return self.filter(structure__departement_id__in=role_context.departement_codes)
+        if role == Role.STRUCTURE:
+            return self.filter(structure_id=role_context.current.structure_id)
+        return self.none()
+
+
 # --- grant file ------------------------------------------------------------------------------------------------------
 
 
@@ -224,18 +242,8 @@ class ContractStatus(models.TextChoices):
     ENDED = "ended", "Terminé"
 
 
-class ContractQuerySet(models.QuerySet):
-    def visible_to(self, role_context):
-        from cnfs.accounts.roles import Role
-
-        role = role_context.role
-        if role in (Role.ANCT, Role.BDT):
-            return self
-        if role == Role.PREFECTURE:
-            return self.filter(structure__departement_id__in=role_context.departement_codes)
-        if role == Role.STRUCTURE:
-            return self.filter(structure_id=role_context.current.structure_id)
-        return self.none()
+class ContractQuerySet(StructureScopedQuerySet):
+    pass
 
 
 class Contract(models.Model):
@@ -342,18 +350,8 @@ class AgreementStatus(models.TextChoices):
 LIVE_AGREEMENT_STATUSES = (AgreementStatus.TO_SIGN, AgreementStatus.SIGNED)
 
 
-class GrantAgreementQuerySet(models.QuerySet):
-    def visible_to(self, role_context):
-        from cnfs.accounts.roles import Role
-
-        role = role_context.role
-        if role in (Role.ANCT, Role.BDT):
-            return self
-        if role == Role.PREFECTURE:
-            return self.filter(structure__departement_id__in=role_context.departement_codes)
-        if role == Role.STRUCTURE:
-            return self.filter(structure_id=role_context.current.structure_id)
-        return self.none()
+class GrantAgreementQuerySet(StructureScopedQuerySet):
+    pass
 
 
 class GrantAgreement(models.Model):
@@ -446,19 +444,7 @@ class TrancheStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulée"
 
 
-class TrancheQuerySet(models.QuerySet):
-    def visible_to(self, role_context):
-        from cnfs.accounts.roles import Role
-
-        role = role_context.role
-        if role in (Role.ANCT, Role.BDT):
-            return self
-        if role == Role.PREFECTURE:
-            return self.filter(structure__departement_id__in=role_context.departement_codes)
-        if role == Role.STRUCTURE:
-            return self.filter(structure_id=role_context.current.structure_id)
-        return self.none()
-
+class TrancheQuerySet(StructureScopedQuerySet):
     def forecast(self):
         return self.exclude(status=TrancheStatus.CANCELLED)
 
