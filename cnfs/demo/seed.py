@@ -131,15 +131,11 @@ def seed() -> dict:
     from .recruitment import seed as seed_recruitment
 
     seed_recruitment(anct=users[Role.ANCT], candidate_user=users[Role.CANDIDATE])
+    from .funding import seed_funding
     from .funding_file import seed_file
 
+    seed_funding(anct=users[Role.ANCT])
     seed_file()
-    from .funding_money import seed_money
-
-    seed_money(bdt=users[Role.BDT])
-    from .funding_life import seed_life
-
-    seed_life(anct=users[Role.ANCT])
     return summary()
 
 

@@ -120,19 +120,29 @@ def _lock_requested(termination: Termination) -> Termination:
 
 
 def settle(contract: Contract, day: date, *, now=None) -> Settlement:
-    """Cancels the tranches not yet due on `day`, writes the balance tranche if the tranches kept fall short of the
-    amount due pro rata of the months served, and returns what was settled. Inside the validation's transaction."""
+    """Settles the contract's money at its termination on `day` (inside the validation's transaction): the amount due
+    is the contract's funding pro rata of the whole months served (rules.amount_due_on_termination). Unpaid tranches
+    not yet due on `day` are cancelled; unpaid tranches already due are kept as long as, with what was paid, they do
+    not exceed the amount due (else they are cancelled too); a balance tranche (n° 4, due on `day`) makes up what is
+    still owed. What was paid beyond the amount due is to recover. After it, the contract's tranches not cancelled
+    add up to max(amount due, paid)."""
     now = now or timezone.now()
     funding = services.contract_funding(contract)
     served, due = rules.amount_due_on_termination(funding, contract.start_date, day)
     tranches = list(
         Tranche.objects.select_for_update().filter(contract=contract).forecast().order_by("number")
     )
-    cancelled = [t for t in tranches if t.status == TrancheStatus.SCHEDULED and t.due_on > day]
+    paid = sum((t.amount for t in tranches if t.status == TrancheStatus.PAID), Decimal("0"))
+    unpaid = [t for t in tranches if t.status == TrancheStatus.SCHEDULED]
+    cancelled = [t for t in unpaid if t.due_on > day]
+    kept_unpaid = [t for t in unpaid if t not in cancelled]
+    if paid + sum((t.amount for t in kept_unpaid), Decimal("0")) > due:
+        cancelled += kept_unpaid
+        kept_unpaid = []
     Tranche.objects.filter(pk__in=[t.pk for t in cancelled]).update(
         status=TrancheStatus.CANCELLED, cancelled_at=now
     )
-    kept = sum((t.amount for t in tranches if t not in cancelled), Decimal("0"))
+    kept = paid + sum((t.amount for t in kept_unpaid), Decimal("0"))
     balance = Decimal("0")
     if kept < due:
         balance = due - kept
@@ -147,9 +157,9 @@ def settle(contract: Contract, day: date, *, now=None) -> Settlement:
     return Settlement(
         months_served=served,
         amount_due=due,
-        cancelled=[t.number for t in cancelled],
+        cancelled=sorted(t.number for t in cancelled),
         balance=balance,
-        to_recover=max(kept - due, Decimal("0")),
+        to_recover=max(paid - due, Decimal("0")),
     )
 
 
@@ -226,12 +236,14 @@ def refuse_termination(termination: Termination, *, by, reason: str) -> Terminat
 
 
 def amount_to_recover(termination: Termination) -> Decimal:
-    """What the structure received or is owed beyond the amount due ("trop-perçu"): the tranches kept less the
-    amount due (zero when a balance tranche made up the difference)."""
+    """What the structure received beyond the amount due ("trop-perçu"): the tranches paid less the amount due
+    (zero when it was paid less, the balance tranche making up the difference)."""
     if termination.status != TerminationStatus.VALIDATED or termination.amount_due is None:
         return Decimal("0")
-    kept = termination.contract.tranches.forecast().aggregate(s=Sum("amount"))["s"] or Decimal("0")
-    return max(kept - termination.amount_due, Decimal("0"))
+    paid = termination.contract.tranches.filter(status=TrancheStatus.PAID).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal("0")
+    return max(paid - termination.amount_due, Decimal("0"))
 
 
 # --- extension -------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from cnfs.recruitment.models import MatchStatus
 from tests.recruitment.test_demo import territories  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
+TERMINATION = (MatchStatus.TERMINATION_REQUESTED, MatchStatus.TERMINATED)
 
 
 @pytest.mark.usefixtures("territories")
@@ -22,7 +23,7 @@ def test_demo_files_in_every_state_and_work_for_the_demo_bdt(client):
     statuses = set(GrantFile.objects.values_list("status", flat=True))
     assert {FileStatus.DRAFT, FileStatus.TRANSMITTED, FileStatus.NOT_CONFORM, FileStatus.CONFORM} <= statuses
     for grant_file in GrantFile.objects.filter(status=FileStatus.CONFORM):
-        assert grant_file.match.status == MatchStatus.HIRED
+        assert grant_file.match.status in (MatchStatus.HIRED, *TERMINATION)
     assert GrantFileTransition.objects.filter(name="transmit").exists()
     bdt = User.objects.get(email=f"bdt@{DEMO_DOMAIN}")
     client.force_login(bdt)

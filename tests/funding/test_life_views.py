@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cnfs.accounts.roles import Role
-from cnfs.funding import terminations
+from cnfs.funding import payments, terminations
 from cnfs.funding.models import (
     ContractExtension,
     QuarterlyReport,
@@ -137,6 +137,11 @@ def test_control_characters_are_removed_from_the_comment(client, contract, owner
 
 
 def test_anct_validates_through_the_view(client, contract, owner, users_by_role):
+    bdt = users_by_role[Role.BDT]
+    for tranche in contract.tranches.filter(number__in=(1, 2)):  # paid on their due dates
+        payments.record_payment(
+            tranche, by=bdt, paid_on=tranche.due_on, amount=tranche.amount, reference="VIR-1"
+        )
     termination = requested(contract, owner)
     anct = users_by_role[Role.ANCT]
     client.force_login(anct)
@@ -250,32 +255,3 @@ def test_the_radar_pages(client, contract, owner, users_by_role):
     assert f"Poste n° {contract.post_id}" not in response.content.decode()
     client.force_login(users_by_role[Role.BDT])
     assert f"Poste n° {contract.post_id}" in client.get(reverse("funding:radar")).content.decode()
-
-
-def test_the_demo_seeds_the_life_of_posts(db):
-    from django.core.management import call_command
-
-    from cnfs.funding.models import Tranche
-    from cnfs.funding.reports import reports_status
-    from tests.factories import CommuneFactory, RegionFactory
-
-    region = RegionFactory()
-    for code, name in [
-        ("03", "Allier"),
-        ("15", "Cantal"),
-        ("43", "Haute-Loire"),
-        ("63", "Puy-de-Dôme"),
-        ("69", "Rhône"),
-    ]:
-        DepartementFactory(code=code, name=name, region=region)
-    CommuneFactory()
-    CommuneFactory(insee_code="03310", name="Vichy", latitude=46.1277, longitude=3.4259, population=25000)
-    CommuneFactory(insee_code="03185", name="Montluçon", latitude=46.3401, longitude=2.6033, population=34000)
-    call_command("seed_demo")
-    statuses = set(Termination.objects.values_list("status", flat=True))
-    assert statuses == {TerminationStatus.VALIDATED, TerminationStatus.REQUESTED}
-    assert Tranche.objects.filter(number=Tranche.BALANCE).count() == 1
-    assert QuarterlyReport.objects.exists()
-    assert any(row.late(date.today()) for row in reports_status())
-    call_command("seed_demo")
-    assert Termination.objects.count() == 2

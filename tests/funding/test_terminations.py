@@ -10,7 +10,7 @@ from django.db import IntegrityError
 
 from cnfs.accounts.roles import Role
 from cnfs.core.workflow import TransitionError
-from cnfs.funding import terminations
+from cnfs.funding import payments, terminations
 from cnfs.funding.models import (
     ContractExtension,
     ContractStatus,
@@ -53,6 +53,16 @@ def anct():
 def contract(today):
     match = hired_match()
     return contract_for(match, signed_on=START)
+
+
+def pay(contract, *numbers):
+    """The Banque des Territoires pays these tranches on their due date."""
+    bdt = UserFactory(role=Role.BDT)
+    for number in numbers:
+        tranche = contract.tranches.get(number=number)
+        payments.record_payment(
+            tranche, by=bdt, paid_on=tranche.due_on, amount=tranche.amount, reference=f"VIR-{tranche.pk}"
+        )
 
 
 def request(contract, day, motive=TerminationMotive.RESIGNATION):
@@ -100,6 +110,7 @@ def test_one_open_termination_per_contract_is_a_database_rule(contract):
 
 
 def test_validation_cancels_the_tranches_not_yet_due_and_shows_the_amount_to_recover(contract, anct):
+    pay(contract, 1, 2)
     termination = request(contract, date(2026, 6, 14))
     terminations.validate_termination(termination, by=anct)
     termination.refresh_from_db()
@@ -108,14 +119,33 @@ def test_validation_cancels_the_tranches_not_yet_due_and_shows_the_amount_to_rec
     assert termination.months_served == 6
     assert termination.amount_due == Decimal("12500.00")
     statuses = dict(contract.tranches.values_list("number", "status"))
-    assert statuses == {1: TrancheStatus.SCHEDULED, 2: TrancheStatus.SCHEDULED, 3: TrancheStatus.CANCELLED}
+    assert statuses == {1: TrancheStatus.PAID, 2: TrancheStatus.PAID, 3: TrancheStatus.CANCELLED}
     assert contract.tranches.get(number=3).cancelled_at is not None
     assert not contract.tranches.filter(number=Tranche.BALANCE).exists()
-    # T1 + T2 = 25 000 already due: 12 500 too much.
+    # T1 + T2 = 25 000 paid: 12 500 too much.
     assert terminations.amount_to_recover(termination) == Decimal("12500.00")
 
 
+def test_a_due_tranche_not_paid_yet_is_not_paid_beyond_the_amount_due(contract, anct):
+    pay(contract, 1)
+    termination = request(contract, date(2026, 6, 14))
+    terminations.validate_termination(termination, by=anct)
+    termination.refresh_from_db()
+    # T2 (15 000, due 01/06) unpaid: with T1's 10 000 paid it would exceed the 12 500 due; a balance of 2 500 instead.
+    statuses = dict(contract.tranches.values_list("number", "status"))
+    assert statuses == {
+        1: TrancheStatus.PAID,
+        2: TrancheStatus.CANCELLED,
+        3: TrancheStatus.CANCELLED,
+        Tranche.BALANCE: TrancheStatus.SCHEDULED,
+    }
+    assert contract.tranches.get(number=Tranche.BALANCE).amount == Decimal("2500.00")
+    assert sum(t.amount for t in contract.tranches.forecast()) == termination.amount_due
+    assert terminations.amount_to_recover(termination) == Decimal("0")
+
+
 def test_validation_writes_a_balance_when_the_tranches_kept_fall_short(contract, anct):
+    pay(contract, 1)
     termination = request(contract, date(2026, 5, 31))
     terminations.validate_termination(termination, by=anct)
     termination.refresh_from_db()
@@ -138,6 +168,7 @@ def test_the_user_path_from_hire_to_a_new_hire_elsewhere(
     structure = match.structure
     owner = structure_user(structure)
     contract = contract_for(match, signed_on=START)
+    pay(contract, 1, 2)
     post = match.post
     with django_capture_on_commit_callbacks(execute=True):
         termination = terminations.request_termination(
@@ -211,6 +242,7 @@ def test_refusal_needs_a_reason_and_puts_the_match_back_to_hired(
 
 
 def test_a_decided_termination_cannot_be_decided_again(contract, anct):
+    pay(contract, 1, 2)
     termination = request(contract, date(2026, 6, 14))
     terminations.validate_termination(termination, by=anct)
     with pytest.raises(TransitionError, match="déjà"):
