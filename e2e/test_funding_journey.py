@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cnfs.core.text import euros
 from cnfs.demo.recruitment import demo_pdf
 from cnfs.demo.seed import DEMO_DOMAIN
 from e2e.conftest import assert_accessible
@@ -171,7 +172,7 @@ def test_from_valider_cette_candidature_to_tranche_1_paid(page, demo_data):
     page.get_by_label("Montant versé (€)").fill(str(tranche.amount))
     page.get_by_label("Référence du versement").fill("VIR-2026-00042")
     page.get_by_role("button", name="Enregistrer le versement").click()
-    expect(page.locator("main")).to_contain_text(f"Versement de la tranche 1 ({tranche.amount} €)")
+    expect(page.locator("main")).to_contain_text(f"Versement de la tranche 1 ({euros(tranche.amount)} €)")
     expect(page.locator(f"a[href='/financement/versements/{tranche.pk}/']")).to_have_count(0)
     assert_accessible(page, "funding-bdt-versement-enregistre")
     logout(page)
