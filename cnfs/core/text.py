@@ -34,3 +34,13 @@ def elide_de(name) -> str:
     name = str(name or "").strip()
     first = unicodedata.normalize("NFD", name[:1])[:1]
     return f"d'{name}" if first and first in ELIDING else f"de {name}"
+
+
+def euros(amount) -> str:
+    """An amount as French text, without the currency sign: "10 000,00" (non-breaking space between thousands, so
+    that a number never wraps; a comma before the cents). Empty for None."""
+    from decimal import Decimal
+
+    if amount is None or amount == "":
+        return ""
+    return f"{Decimal(amount):,.2f}".replace(",", "\u00a0").replace(".", ",")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cnfs.core.text import euros
 from cnfs.core.workflow import TransitionError
 from cnfs.journal.services import record
 from cnfs.recruitment.models import Match, MatchStatus
@@ -99,7 +100,7 @@ def contract_errors(match, post, values: dict, *, today=None) -> dict[str, str]:
             if minimum is not None and salary < minimum.monthly_gross:
                 errors["gross_monthly_salary"] = (
                     f"Le salaire mensuel brut doit être au moins égal au SMIC en vigueur le {signed_on:%d/%m/%Y} : "
-                    f"{minimum.monthly_gross} € pour 35 heures ({minimum.source})."
+                    f"{euros(minimum.monthly_gross)} € pour 35 heures ({minimum.source})."
                 )
     return errors
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
+from cnfs.core.text import euros
 from cnfs.core.workflow import TransitionError, TransitionForbidden
 
 from . import radar as radar_module
@@ -167,7 +168,7 @@ def validate_termination(request, pk):
     else:
         messages.success(
             request,
-            f"Rupture validée : {termination.months_served} mois effectués, {termination.amount_due} € dus. "
+            f"Rupture validée : {termination.months_served} mois effectués, {euros(termination.amount_due)} € dus. "
             "Le poste est de nouveau libre.",
         )
     return redirect("funding:termination_detail", pk=pk)

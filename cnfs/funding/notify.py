@@ -5,6 +5,7 @@ identities from the file, no comment."""
 from django.urls import reverse
 
 from cnfs.accounts.recipients import anct_recipients, bdt_recipients, structure_users
+from cnfs.core.text import euros
 from cnfs.notifications.services import absolute_url, send_email
 
 from .models import NonConformityReason
@@ -122,7 +123,7 @@ def tranche_paid(payment):
         send_email(
             event_key=f"tranche:{tranche.pk}:paid:{user.pk}",
             to=user.email,
-            subject=f"Tranche {tranche.number} versée : {payment.amount} €",
+            subject=f"Tranche {tranche.number} versée : {euros(payment.amount)} €",
             template="funding/emails/tranche_paid",
             context={"payment": payment, "tranche": tranche, "user": user, "url": url},
         )

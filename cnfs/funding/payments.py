@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cnfs.core.text import euros
 from cnfs.core.workflow import TransitionError
 from cnfs.journal.services import record
 
@@ -23,7 +24,7 @@ def payment_errors(tranche, values: dict, *, today=None) -> dict[str, str]:
     errors = {}
     amount, paid_on = values.get("amount"), values.get("paid_on")
     if amount is not None and amount != tranche.amount:
-        errors["amount"] = f"Le montant versé doit être celui de la tranche : {tranche.amount} €."
+        errors["amount"] = f"Le montant versé doit être celui de la tranche : {euros(tranche.amount)} €."
     if paid_on is not None:
         if paid_on > today:
             errors["paid_on"] = "La date du versement ne peut pas être dans le futur."

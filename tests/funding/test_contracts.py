@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cnfs.core.text import euros
 from cnfs.funding import rules
 from cnfs.funding.contracts import record_contract
 from cnfs.funding.models import Contract, ContractType, Tranche
@@ -117,7 +118,7 @@ def test_a_salary_below_the_minimum_gives_the_minimum_and_its_source(client, hir
     )
     message = response.context["form"].errors["gross_monthly_salary"][0]
     minimum = rules.minimum_wage(timezone.localdate())  # the dated setting in force, with its decree
-    assert f"{minimum.monthly_gross} €" in message and minimum.source in message
+    assert f"{euros(minimum.monthly_gross)} €" in message  # "1 823,03 €" and minimum.source in message
     assert 'value="1500.00"' in response.content.decode()  # the input is kept
 
 

@@ -150,7 +150,7 @@ def test_anct_validates_through_the_view(client, contract, owner, users_by_role)
     termination.refresh_from_db()
     assert termination.status == TerminationStatus.VALIDATED
     page = client.get(reverse("funding:termination_detail", args=[termination.pk])).content.decode()
-    assert "Trop-perçu à récupérer : 12500,00 €" in page
+    assert "Trop-perçu à récupérer : 12\u00a0500,00 €" in page
     # twice: a message, nothing more
     response = client.post(reverse("funding:validate_termination", args=[termination.pk]), follow=True)
     assert "déjà « validée »" in response.content.decode()

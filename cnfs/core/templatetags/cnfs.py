@@ -23,3 +23,11 @@ def de(name, autoescape=True):
     name = str(name or "").strip()
     prefix = elide_de(name)[: -len(name) or None]
     return mark_safe(prefix + (conditional_escape(name) if autoescape else name))
+
+
+@register.filter
+def euros(amount):
+    """{{ tranche.amount|euros }} → "10 000,00" (see cnfs.core.text.euros); the template writes the "€"."""
+    from cnfs.core.text import euros as format_euros
+
+    return format_euros(amount)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
+from cnfs.core.text import euros
 from cnfs.core.workflow import TransitionError
 
 from .. import payments
@@ -54,7 +55,7 @@ def payment_create(request, tranche_pk):
             else:
                 messages.success(
                     request,
-                    f"Versement de la tranche {tranche.number} ({tranche.amount} €) à {tranche.structure} enregistré.",
+                    f"Versement de la tranche {tranche.number} ({euros(tranche.amount)} €) à {tranche.structure} enregistré.",
                 )
                 return redirect("funding:payments_due")
     context = {
