@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 EXTRA_PAGES = {
     "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes"],
     "prefecture": ["concertation:changes"],
-    "structure": ["structures:job_posting", "recruitment:invite"],
+    "structure": ["structures:job_posting", "recruitment:invite", "funding:structure_contracts"],
     "candidate": ["candidates:edit_profile", "candidates:withdraw", "candidates:delete_account"],
 }
 DETAIL_LINKS = {

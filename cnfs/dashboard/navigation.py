@@ -140,11 +140,6 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Contrats de vos conseillers, convention et versements de la subvention.",
         ),
         NavItem(
-            "Contrats et ruptures",
-            "funding:structure_contracts",
-            description="Contrats de vos conseillers : rupture, prolongation, historique des postes.",
-        ),
-        NavItem(
             "Échéances",
             "funding:radar",
             description="Les échéances de vos postes, du recrutement à la dernière tranche.",

@@ -484,6 +484,11 @@ class Tranche(models.Model):
     def __str__(self):
         return f"Tranche {self.number} — contrat n° {self.contract_id}"
 
+    @property
+    def late(self) -> bool:
+        """Due and still not paid (the day after its due date)."""
+        return self.status == TrancheStatus.SCHEDULED and self.due_on < timezone.localdate()
+
 
 class Payment(models.Model):
     """A tranche paid, recorded once by the Banque des Territoires (one payment per tranche: a database rule)."""

@@ -14,9 +14,15 @@ from cnfs.core.workflow import TransitionError
 from cnfs.journal.services import record
 
 from . import notify
-from .models import Payment, Tranche, TrancheStatus
+from .models import AgreementPost, Payment, Tranche, TrancheStatus
 
 ALREADY_PAID = "Cette tranche est déjà versée : le versement n'a pas été enregistré une seconde fois."
+
+
+NO_SIGNED_AGREEMENT = (
+    "Aucune convention signée ne porte ce poste : enregistrez la signature de la convention de la structure avant "
+    "de verser une tranche."
+)
 
 
 def payment_errors(tranche, values: dict, *, today=None) -> dict[str, str]:
@@ -57,6 +63,10 @@ def record_payment(tranche, *, by, paid_on, amount, reference) -> Payment:
                 raise TransitionError(
                     f"Cette tranche n'est pas encore due : elle se verse à partir du {tranche.due_on:%d/%m/%Y}."
                 )
+            if not AgreementPost.objects.filter(
+                post_id=tranche.post_id, agreement__signed_on__isnull=False
+            ).exists():
+                raise TransitionError(NO_SIGNED_AGREEMENT)
             errors = payment_errors(tranche, {"amount": amount, "paid_on": paid_on})
             if errors:
                 raise ValidationError(errors)

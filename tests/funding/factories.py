@@ -54,7 +54,14 @@ def complete_hire(match, *, by=None):
 
 
 def contract_for(
-    match, *, by=None, signed_on: date | None = None, type=ContractType.PROJECT, months=24, **fields
+    match,
+    *,
+    by=None,
+    signed_on: date | None = None,
+    type=ContractType.PROJECT,
+    months=24,
+    agreement=False,
+    **fields,
 ):
     """A contract on the match's post, with its tranches scheduled by the real service."""
     from cnfs.structures.services import add_months
@@ -75,4 +82,23 @@ def contract_for(
         **fields,
     )
     schedule_tranches(contract, by=contract.recorded_by)
+    if agreement:  # its posts carried by a signed agreement, so that its tranches can be paid
+        signed_agreement(match.structure, starts_on=signed_on)
     return contract
+
+
+def signed_agreement(structure, *, by=None, starts_on: date | None = None, signed_on: date | None = None):
+    """The structure's agreement over its granted posts, prepared and signed by the Banque des Territoires (through
+    the real services): a tranche is paid only on a post a signed agreement carries."""
+    from cnfs.accounts.roles import Role
+    from cnfs.funding import agreements
+
+    by = by or UserFactory(role=Role.BDT)
+    agreement = agreements.live_agreement(structure)
+    if agreement is None:
+        agreement = agreements.prepare_agreement(
+            structure, by=by, starts_on=starts_on or timezone.localdate(), months=36
+        )
+    if agreement.signed_on is None:
+        agreement = agreements.sign_agreement(agreement, by=by, signed_on=signed_on or timezone.localdate())
+    return agreement

@@ -28,7 +28,7 @@ ALL_FOLLOWERS = {Role.STRUCTURE, Role.PREFECTURE, Role.ANCT, Role.BDT}
 @pytest.fixture
 def contract(time_machine):
     time_machine.move_to("2026-06-15 10:00:00+02:00", tick=False)
-    return contract_for(hired_match(), signed_on=date(2025, 12, 1))  # ends 01/12/2027
+    return contract_for(hired_match(), signed_on=date(2025, 12, 1), agreement=True)  # ends 01/12/2027
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cnfs.accounts.roles import Role
 from cnfs.core.workflow import TransitionError
+from cnfs.funding.agreements import prepare_agreement, sign_agreement
 from cnfs.funding.models import Payment, Tranche, TrancheStatus
 from cnfs.funding.payments import record_payment
 from cnfs.journal.models import JournalEntry
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _contract(days_ago=400):
-    return contract_for(hired_match(), signed_on=timezone.localdate() - timedelta(days=days_ago))
+    return contract_for(
+        hired_match(), signed_on=timezone.localdate() - timedelta(days=days_ago), agreement=True
+    )
 
 
 @pytest.fixture
@@ -169,3 +172,25 @@ def test_two_agents_recording_the_same_tranche_at_once_make_one_payment():
     assert Payment.objects.filter(tranche=tranche).count() == 1
     assert Tranche.objects.get(pk=tranche.pk).status == TrancheStatus.PAID
     assert Decimal(Payment.objects.get().amount) == tranche.amount
+
+
+def test_a_tranche_is_paid_only_on_a_post_a_signed_agreement_carries():
+    contract = contract_for(hired_match(), signed_on=timezone.localdate() - timedelta(days=60))
+    tranche = contract.tranches.get(number=1)
+    pay = lambda: record_payment(  # noqa: E731
+        tranche,
+        by=UserFactory(role=Role.BDT),
+        paid_on=timezone.localdate(),
+        amount=tranche.amount,
+        reference="A",
+    )
+    agreement = prepare_agreement(
+        contract.structure, by=UserFactory(), starts_on=timezone.localdate(), months=36
+    )
+    with pytest.raises(TransitionError, match="Aucune convention signée"):
+        pay()
+    assert not Payment.objects.exists()
+    tranche.refresh_from_db()
+    assert tranche.status == TrancheStatus.SCHEDULED
+    sign_agreement(agreement, by=UserFactory(), signed_on=timezone.localdate())
+    assert pay().amount == tranche.amount

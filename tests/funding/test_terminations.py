@@ -52,7 +52,7 @@ def anct():
 @pytest.fixture
 def contract(today):
     match = hired_match()
-    return contract_for(match, signed_on=START)
+    return contract_for(match, signed_on=START, agreement=True)
 
 
 def pay(contract, *numbers):
@@ -167,7 +167,7 @@ def test_the_user_path_from_hire_to_a_new_hire_elsewhere(
     match = hired_match()
     structure = match.structure
     owner = structure_user(structure)
-    contract = contract_for(match, signed_on=START)
+    contract = contract_for(match, signed_on=START, agreement=True)
     pay(contract, 1, 2)
     post = match.post
     with django_capture_on_commit_callbacks(execute=True):

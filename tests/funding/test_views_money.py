@@ -122,7 +122,9 @@ def test_another_territorys_prefecture_gets_404(client, world):
 
 def _contracts(n, paid=1):
     for _ in range(n):
-        contract = contract_for(hired_match(), signed_on=timezone.localdate() - timedelta(days=200))
+        contract = contract_for(
+            hired_match(), signed_on=timezone.localdate() - timedelta(days=200), agreement=True
+        )
         for tranche in contract.tranches.order_by("number")[:paid]:
             record_payment(
                 tranche, by=UserFactory(), paid_on=timezone.localdate(), amount=tranche.amount, reference="R"
@@ -199,7 +201,7 @@ def test_national_export_csv_and_xlsx(client):
 
 def test_the_structure_page_shows_forecast_vs_paid(client):
     match = hired_match()
-    contract = contract_for(match, signed_on=timezone.localdate() - timedelta(days=200))
+    contract = contract_for(match, signed_on=timezone.localdate() - timedelta(days=200), agreement=True)
     tranche = contract.tranches.get(number=1)
     record_payment(
         tranche, by=UserFactory(), paid_on=timezone.localdate(), amount=tranche.amount, reference="R"
