@@ -265,8 +265,8 @@ def check(repeat: int) -> dict:
     from decimal import Decimal
 
     from django.db import connection
-    from django.utils.formats import number_format
 
+    from cnfs.core.text import euros
     from cnfs.funding import overview
     from cnfs.funding.models import Tranche
 
@@ -302,9 +302,9 @@ def check(repeat: int) -> dict:
         "p95": percentile(times, 0.95),
         "forecast": str(forecast),
         "paid": str(paid),
-        # as the page prints them (French number format)
-        "forecast_text": number_format(forecast, 2),
-        "paid_text": number_format(paid, 2),
+        # as the page prints them (French number format, cnfs.core.text.euros)
+        "forecast_text": euros(forecast),
+        "paid_text": euros(paid),
     }
 
 
