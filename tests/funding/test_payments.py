@@ -194,3 +194,14 @@ def test_a_tranche_is_paid_only_on_a_post_a_signed_agreement_carries():
     assert tranche.status == TrancheStatus.SCHEDULED
     sign_agreement(agreement, by=UserFactory(), signed_on=timezone.localdate())
     assert pay().amount == tranche.amount
+
+
+def test_the_list_says_which_due_tranches_wait_for_a_signed_agreement(client, bdt):
+    waiting = contract_for(hired_match(), signed_on=timezone.localdate() - timedelta(days=60))
+    payable = _contract(days_ago=60)
+    page = client.get(reverse("funding:payments_due")).content.decode()
+    payable_tranche = payable.tranches.get(number=1)
+    waiting_tranche = waiting.tranches.get(number=1)
+    assert f"/financement/versements/{payable_tranche.pk}/" in page
+    assert f"/financement/versements/{waiting_tranche.pk}/" not in page
+    assert "Convention non signée" in page

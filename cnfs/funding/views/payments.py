@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -11,16 +12,24 @@ from cnfs.core.workflow import TransitionError
 
 from .. import payments
 from ..forms import PaymentForm
-from ..models import Tranche
+from ..models import AgreementPost, Tranche
 from .common import PAGE_SIZE, add_errors, query_without_page
 
 
 @role_required(Role.BDT)
 def payments_due(request):
-    """ "Versements à enregistrer": tranches due and unpaid, the oldest due date first, overdue ones flagged."""
+    """ "Versements à enregistrer": tranches due and unpaid, the oldest due date first, overdue ones flagged, and
+    those whose post no signed agreement carries yet said so (they cannot be paid before)."""
     today = timezone.localdate()
     page = Paginator(
-        payments.due_tranches(today=today).select_related("structure__departement", "contract"), PAGE_SIZE
+        payments.due_tranches(today=today)
+        .select_related("structure__departement", "contract")
+        .annotate(
+            agreement_signed=Exists(
+                AgreementPost.objects.filter(post_id=OuterRef("post_id"), agreement__signed_on__isnull=False)
+            )
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     context = {
         "title": "Versements à enregistrer",
