@@ -64,7 +64,10 @@ def test_a_long_name_and_role_never_squeeze_the_logo(page, live_server, transact
     for width in (1280, 1024, 768, 375):
         page.set_viewport_size({"width": width, "height": 900})
         page.reload()
-        assert _logo_is_whole(page) == {"fits": True, "apart": True, "inside": True}, width
+        # Measure once the web fonts are in: under load in CI the 1024 px check once failed (flaky, not reproduced).
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert _logo_is_whole(page) == {"fits": True, "apart": True, "inside": True}, (width, widths)
         assert_accessible(page, f"entete-{width}")
 
     # Wide screens: the role menu sits in the header tools and switches role.
