@@ -18,20 +18,16 @@ from cnfs.core.models import TransitionLog
 
 
 class StructureScopedQuerySet(models.QuerySet):
-    """Funding rows seen by role: ANCT and the Banque des Territoires all, a préfecture its territory's structures,
-    a structure its own, nobody else any."""
+    """Funding rows seen by role: the rows of the structures the role sees (`Structure.objects.visible_to`: ANCT and
+    the Banque des Territoires all, a préfecture its territory's, a structure its own, nobody else any)."""
 
     def visible_to(self, role_context):
         from cnfs.accounts.roles import Role
+        from cnfs.structures.models import Structure
 
-        role = role_context.role
-        if role in (Role.ANCT, Role.BDT):
-            return self
-        if role == Role.PREFECTURE:
-            return self.filter(structure__departement_id__in=role_context.departement_codes)
-        if role == Role.STRUCTURE:
-            return self.filter(structure_id=role_context.current.structure_id)
-        return self.none()
+        if role_context.role in (Role.ANCT, Role.BDT):
+            return self  # every row: no subquery on the national pages
+        return self.filter(structure__in=Structure.objects.visible_to(role_context))
 
 
 # --- grant file ------------------------------------------------------------------------------------------------------
