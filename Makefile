@@ -13,7 +13,7 @@ PORT ?= 8000
 # Links in emails point at the server `make run` starts (`make run PORT=8080`), unless CNFS_BASE_URL is given.
 CNFS_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test e2e quality format install migrate territories seed bench clean help
+.PHONY: run test e2e quality format install static-vendor migrate territories seed bench clean help
 
 help:
 	@echo "make run      — installe, migre, importe les territoires, crée la démo, lance le serveur et le worker"
@@ -28,7 +28,20 @@ $(VENV)/.installed: requirements/dev.txt
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Front-end libraries from npm (package.json, package-lock.json), copied into static/vendor/ (not committed): served
+# by the application like every static file, never from a CDN. `--prefer-offline` uses npm's cache when it has them.
+LEAFLET_DIST := node_modules/leaflet/dist
+static/vendor/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm introuvable : installez Node.js (apt-get install -y npm)"; exit 1; }
+	npm ci --no-audit --no-fund --prefer-offline
+	rm -rf static/vendor/leaflet && mkdir -p static/vendor/leaflet
+	cp -r $(LEAFLET_DIST)/leaflet.js $(LEAFLET_DIST)/leaflet.css $(LEAFLET_DIST)/images static/vendor/leaflet/
+	cp node_modules/leaflet/LICENSE static/vendor/leaflet/
+	touch $@
+
+static-vendor: static/vendor/.installed
+
+install: $(VENV)/.installed static/vendor/.installed
 
 migrate: install
 	$(MANAGE) migrate --noinput
@@ -68,4 +81,4 @@ bench: install
 	TERRITORIES=$(TERRITORIES) $(PY) -m bench $(BENCH) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3* var
+	rm -rf $(VENV) db.sqlite3* var node_modules static/vendor

@@ -12,6 +12,7 @@ urlpatterns = [
     path("candidats/", include("cnfs.candidates.urls")),
     path("recrutement/", include("cnfs.recruitment.urls")),
     path("", include("cnfs.funding.urls")),
+    path("", include("cnfs.activity.urls")),
 ]
 
 if settings.DEBUG:

@@ -63,6 +63,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "funding:national",
             description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
         ),
+        NavItem(
+            "Lieux d'activité",
+            "activity:scope_places",
+            description="Les lieux d'activité des conseillers, visibles ou non sur la carte publique.",
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
     ],
     Role.PREFECTURE: [
@@ -84,6 +89,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Échéances du territoire",
             "funding:radar",
             description="Échéances des postes du territoire : retards et risques.",
+        ),
+        NavItem(
+            "Lieux d'activité",
+            "activity:scope_places",
+            description="Les lieux d'activité des conseillers du territoire.",
         ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
     ],
@@ -150,6 +160,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Rapport d'utilisation de la subvention, chaque trimestre.",
         ),
         NavItem(
+            "Lieux d'activité",
+            "activity:scope_places",
+            description="Les lieux où vos conseillers reçoivent le public.",
+        ),
+        NavItem(
             "Mon équipe",
             "structures:team",
             description="Les personnes de votre structure qui utilisent la plateforme.",
@@ -165,6 +180,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
         NavItem(
             "Conseillers du territoire", description="Conseillers et lieux d'activité de vos départements."
         ),
+        NavItem(
+            "Lieux d'activité",
+            "activity:scope_places",
+            description="Les lieux d'activité des conseillers de vos départements.",
+        ),
         NavItem("Statistiques", description="Activité de vos départements et exports."),
     ],
     Role.COORDINATOR: [
@@ -174,7 +194,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     Role.ADVISOR: [
         HOME,
         NavItem("Mes comptes rendus d'activité", description="Saisir et consulter vos accompagnements."),
-        NavItem("Mes lieux d'activité", description="Vos permanences visibles sur la carte publique."),
+        NavItem(
+            "Mes lieux d'activité",
+            "activity:my_places",
+            description="Vos permanences visibles sur la carte publique.",
+        ),
         NavItem("Mes statistiques", description="Votre activité en chiffres."),
     ],
     Role.CANDIDATE: [

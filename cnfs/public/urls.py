@@ -13,7 +13,6 @@ urlpatterns = [
     public_page(
         "devenir-conseiller/", "public/candidates.html", "candidates", "Devenir conseiller numérique"
     ),
-    public_page("trouver-un-conseiller/", "public/find.html", "find", "Trouver un conseiller numérique"),
     public_page(
         "accessibilite/", "public/accessibility.html", "accessibility", "Déclaration d'accessibilité"
     ),

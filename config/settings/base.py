@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cnfs.candidates",
     "cnfs.recruitment",
     "cnfs.funding",
+    "cnfs.activity",
     "cnfs.training",
     "cnfs.journal",
     "cnfs.notifications",
@@ -231,6 +232,11 @@ CNFS_GEOCODER = env.GEOCODER  # "offline" (commune centre) or "ban" (Base Adress
 CNFS_BAN_URL = "https://api-adresse.data.gouv.fr/search/"
 CNFS_BAN_TIMEOUT = 5
 CNFS_GEO_API_URL = "https://geo.api.gouv.fr"
+
+# Public map (cnfs/activity): the tile server of the Leaflet map (its origin is allowed in the map pages' CSP only);
+# the page lists the same places without it.
+CNFS_MAP_TILES_URL = env.MAP_TILES_URL
+CNFS_MAP_TILES_ATTRIBUTION = env.MAP_TILES_ATTRIBUTION
 
 # Structures: SIRET check against the State's company search ("off" or "api"), falling back to no check
 # Programme mailbox of ANCT: receives what waits for ANCT (opinions given, post changes, hires to validate)

@@ -47,6 +47,8 @@ SECRET_KEY = get("SECRET_KEY")
 ALLOWED_HOSTS = listing("ALLOWED_HOSTS")
 GEOCODER = get("CNFS_GEOCODER", "offline")
 SIRENE = get("CNFS_SIRENE", "off")
+MAP_TILES_URL = get("CNFS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = get("CNFS_MAP_TILES_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
 EMAIL_URL_BASE = get("CNFS_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = get(
     "DEFAULT_FROM_EMAIL",

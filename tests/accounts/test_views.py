@@ -62,7 +62,7 @@ def test_email_confirmation_link_is_refused_when_tampered_or_expired(client, tim
 
 @pytest.mark.django_db
 def test_public_pages_opt_out_of_login(client):
-    for name in ["home", "structures", "candidates", "find", "accessibility", "legal", "privacy", "sitemap"]:
+    for name in ["home", "structures", "candidates", "accessibility", "legal", "privacy", "sitemap"]:
         assert client.get(reverse(f"public:{name}")).status_code == 200, name
     for name in ["login", "password_reset", "password_reset_done"]:
         assert client.get(reverse(f"accounts:{name}")).status_code == 200, name

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "activity"
+
+urlpatterns = [
+    path("activite/lieux/", views.my_places, name="my_places"),
+    path("activite/lieux/nouveau/", views.place_create, name="place_create"),
+    path("activite/lieux/<int:pk>/modifier/", views.place_edit, name="place_edit"),
+    path("activite/lieux/<int:pk>/partager/", views.place_share, name="place_share"),
+    path("activite/lieux-du-territoire/", views.scope_places, name="scope_places"),
+    path("trouver-un-conseiller/", views.public_map, name="map"),
+    path("trouver-un-conseiller/lieux/<int:pk>/", views.public_place, name="public_place"),
+    path("donnees/lieux/", views.open_data, name="open_data"),
+    path("donnees/lieux-de-mediation-numerique.csv", views.open_data_csv, name="open_data_csv"),
+    path("donnees/lieux-de-mediation-numerique.json", views.open_data_json, name="open_data_json"),
+    path(
+        "donnees/lieux-data-inclusion.json", views.open_data_data_inclusion, name="open_data_data_inclusion"
+    ),
+]
