@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from cnfs.accounts.permissions import role_required
@@ -178,11 +179,17 @@ def public_map(request):
 def public_place(request, pk):
     place = get_object_or_404(Place.objects.public().select_related("commune__departement"), pk=pk)
     now = timezone.now()
+    open_now = hours.is_open(place.opening_hours, place.departement_code, now)
+    change = hours.next_change(place.opening_hours, place.departement_code, now)
+    next_change = ""
+    if change is not None:
+        verb = "Ferme" if open_now else "Ouvre"
+        next_change = f"{verb} le {date_format(change, 'l j F')} à {change:%H:%M} (heure locale)."
     context = {
         "title": place.name,
         "place": place,
-        "open_now": hours.is_open(place.opening_hours, place.departement_code, now),
-        "next_change": hours.next_change(place.opening_hours, place.departement_code, now),
+        "open_now": open_now,
+        "next_change": next_change,
         "week": hours.weekly_summary(place.opening_hours),
         "tiles_url": settings.CNFS_MAP_TILES_URL,
         "tiles_attribution": settings.CNFS_MAP_TILES_ATTRIBUTION,
