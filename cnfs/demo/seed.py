@@ -136,10 +136,14 @@ def seed() -> dict:
 
     seed_funding(anct=users[Role.ANCT])
     seed_file()
+    from .activity import seed_places
+
+    seed_places()
     return summary()
 
 
 def summary() -> dict:
+    from cnfs.activity.models import Place
     from cnfs.candidates.models import Candidate
     from cnfs.concertation.models import StructureApplication
     from cnfs.recruitment.models import Match
@@ -150,4 +154,5 @@ def summary() -> dict:
         "structures": Structure.objects.count(),
         "candidats": Candidate.objects.count(),
         "mises en relation": Match.objects.count(),
+        "lieux d'activité": Place.objects.count(),
     }
