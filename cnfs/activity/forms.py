@@ -56,6 +56,7 @@ class PlaceForm(DsfrForm):
             "ici, par exemple « Mo-Fr 09:00-12:00; We 14:00-18:00; PH off »."
         ),
     )
+    holidays_closed = forms.BooleanField(label="Fermé les jours fériés", required=False)
     services = _checkboxes(
         "Services proposés", standard.SERVICES, "Au moins un pour être visible sur la carte."
     )
@@ -82,6 +83,7 @@ class PlaceForm(DsfrForm):
             } | initial
             initial["commune"] = place.commune
         grid = hours.string_to_grid(initial.get("opening_hours", "")) or [[] for _ in hours.DAYS]
+        initial.setdefault("holidays_closed", hours.split_holidays(initial.get("opening_hours", ""))[1])
         for day in range(len(hours.DAYS)):
             for slot in range(hours.SLOTS_PER_DAY):
                 ranges = grid[day]
@@ -191,11 +193,11 @@ class PlaceForm(DsfrForm):
                 else:
                     ranges.append((start, end))
             grid.append(ranges)
-        return hours.grid_to_string(grid) if valid else None
+        return hours.grid_to_string(grid, self.cleaned_data.get("holidays_closed", False)) if valid else None
 
     def clean(self):
         cleaned = super().clean()
-        grid_changed = any(name.startswith("h_") for name in self.changed_data)
+        grid_changed = any(name.startswith("h_") or name == "holidays_closed" for name in self.changed_data)
         grid_string = self._clean_grid()
         typed_changed = "opening_hours" in self.changed_data
         if "opening_hours" in self.errors or grid_string is None:
@@ -250,5 +252,21 @@ class ShareForm(DsfrForm):
         return email
 
 
+class NearCommuneField(CommuneField):
+    """A postal code shared by several communes (03000: Moulins, Avermes, Bressolles) is a place to search around,
+    not a question to ask back: its most populated commune is the centre of the search."""
+
+    def resolve(self, text, queryset=None):
+        queryset = queryset if queryset is not None else self.queryset
+        compact = text.replace(" ", "")
+        if compact.isdigit() and len(compact) == 5:
+            first = queryset.search(compact, limit=1)
+            if first:
+                return first[0]
+        return super().resolve(text, queryset)
+
+
 class MapSearchForm(DsfrForm):
-    commune = CommuneField(label="Commune ou code postal", help_text="Par exemple « Moulins » ou « 03000 ».")
+    commune = NearCommuneField(
+        label="Commune ou code postal", help_text="Par exemple « Moulins » ou « 03000 »."
+    )

@@ -104,9 +104,21 @@ def _ranges_text(ranges: list[TimeRange]) -> str:
     return ",".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in ranges)
 
 
-def grid_to_string(grid: list[list[TimeRange]]) -> str:
-    """ "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00": consecutive days with the same ranges grouped; closed days
-    left out (OSM: a day no rule mentions is closed)."""
+PH_OFF = "PH off"
+
+
+def split_holidays(value: str) -> tuple[str, bool]:
+    """("Mo-Fr 09:00-12:00", True) for "Mo-Fr 09:00-12:00; PH off": the week, and whether public holidays close."""
+    value = (value or "").strip()
+    head, sep, last = value.rpartition(";")
+    if sep and last.strip() == PH_OFF:
+        return head.strip(), True
+    return value, False
+
+
+def grid_to_string(grid: list[list[TimeRange]], holidays_closed: bool = False) -> str:
+    """The grid as "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00": consecutive days with the same ranges grouped,
+    closed days left out (OSM: a day no rule mentions is closed), "; PH off" when public holidays close."""
     rules, index = [], 0
     while index < len(DAYS):
         ranges = grid[index]
@@ -119,6 +131,8 @@ def grid_to_string(grid: list[list[TimeRange]]) -> str:
             )
             rules.append(f"{days} {_ranges_text(ranges)}")
         index = end + 1
+    if rules and holidays_closed:
+        rules.append(PH_OFF)
     return "; ".join(rules)
 
 
@@ -128,9 +142,10 @@ _RULE = re.compile(
 
 
 def string_to_grid(value: str) -> list[list[TimeRange]] | None:
-    """The grid a string written by `grid_to_string` came from; None for any other string."""
+    """The grid a string written by `grid_to_string` came from (public holidays aside, see `split_holidays`); None
+    for any other string."""
     grid: list[list[TimeRange]] = [[] for _ in DAYS]
-    value = (value or "").strip()
+    value, _ = split_holidays(value)
     if not value:
         return grid
     for rule in value.split(";"):
@@ -170,3 +185,13 @@ def weekly_summary(value: str) -> list[tuple[str, str]] | None:
         (label, ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in ranges) if ranges else "Fermé")
         for label, ranges in zip(DAY_LABELS, grid, strict=True)
     ]
+
+
+def describe(value: str) -> str:
+    """One line for a list: "Lundi 09:00–12:00 ; Mardi 09:00–12:00, 14:00–17:00" for hours the grid can show, the
+    OSM string itself otherwise."""
+    week = weekly_summary(value)
+    if week is None:
+        return value
+    text = " ; ".join(f"{day} {ranges}" for day, ranges in week if ranges != "Fermé")
+    return f"{text} ; fermé les jours fériés" if split_holidays(value)[1] else text

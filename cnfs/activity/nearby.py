@@ -45,4 +45,5 @@ def annotate_open_now(places, at=None):
     at = at or timezone.now()
     for place in places:
         place.open_now = hours.is_open(place.opening_hours, place.commune.departement_id, at)
+        place.hours_text = hours.describe(place.opening_hours)
     return places

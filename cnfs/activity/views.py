@@ -191,6 +191,7 @@ def public_place(request, pk):
         "open_now": open_now,
         "next_change": next_change,
         "week": hours.weekly_summary(place.opening_hours),
+        "holidays_closed": hours.split_holidays(place.opening_hours)[1],
         "tiles_url": settings.CNFS_MAP_TILES_URL,
         "tiles_attribution": settings.CNFS_MAP_TILES_ATTRIBUTION,
     }

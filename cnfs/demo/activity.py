@@ -1,7 +1,7 @@
 """Demo places of activity, written through `cnfs.activity.services` by the demo advisors themselves (so the journal
 tells who created and shared what): each advisor in post holds a place in their structure's commune and one in a
-nearby commune; advisors of the same structure share its main place; one place is itinerant, one is not shown on the
-map. Hours are the ones such places keep (town hall mornings, library afternoons, Saturday mornings, "PH off").
+nearby commune; advisors working in the same commune share its place (whatever their structure); one place is
+itinerant, two are not shown on the map (an office, a place whose hours are being agreed). Hours are the ones such places keep (town hall mornings, library afternoons, Saturday mornings, "PH off").
 Idempotent: nothing is done once a place exists."""
 
 from django.db import transaction
@@ -111,36 +111,49 @@ def seed_places() -> int:
         .select_related("structure__commune", "candidate__user")
         .order_by("structure_id", "pk")
     )
-    main_by_structure = {}
+    main_by_commune, second_by_commune = {}, {}
     created = seconds = 0
     for advisor in advisors:
         user = advisor.candidate.user
         commune = advisor.structure.commune
         if commune is None:
             continue
-        main = main_by_structure.get(advisor.structure_id)
+        main = main_by_commune.get(commune.pk)
         if main is None:
-            values = _values(MAIN_PLACES[len(main_by_structure) % len(MAIN_PLACES)], commune)
+            values = _values(MAIN_PLACES[len(main_by_commune) % len(MAIN_PLACES)], commune)
             if values:
-                main = main_by_structure[advisor.structure_id] = services.create_place(
-                    advisor, values, by=user
-                )
+                main = main_by_commune[commune.pk] = services.create_place(advisor, values, by=user)
                 created += 1
-        else:
+            if values and len(main_by_commune) == 1:
+                # The first structure's office: where its advisors work without receiving the public (off the map).
+                office = {**values, "name": f"Bureau des conseillers — {advisor.structure.name}"}
+                office.update(
+                    address="Hôtel de ville", opening_hours="", services=[], visible=False,
+                    access_modes=["Ce lieu n'accueille pas de public"], support_modes=["À distance"],
+                    audiences=[], specific_support=[],
+                )  # fmt: skip
+                services.create_place(advisor, office, by=user)
+                created += 1
+        else:  # a colleague (of this structure or another one in the commune) holds it already: they share it
             services.share_place(main, advisor, by=main.created_by)
         neighbour = _neighbour(commune)
-        if neighbour is not None:
+        if neighbour is not None and neighbour.pk in second_by_commune:
+            # A colleague already holds a place there: they hold it together rather than side by side.
+            second = second_by_commune[neighbour.pk]
+            if not second.advisors.filter(pk=advisor.pk).exists():
+                services.share_place(second, advisor, by=second.created_by)
+        elif neighbour is not None:
             extra = {}
-            if seconds % 4 == 1:
+            if seconds % 3 == 1:
                 extra = {"mobility": standard.ITINERANT, "name": "Bus numérique — étape de {commune}"}
-            elif seconds % 4 == 3:
+            elif seconds % 3 == 2:
                 extra = {"visible": False}  # a place kept off the map (its hours are still being agreed)
             template = SECOND_PLACES[seconds % len(SECOND_PLACES)]
             if "name" in extra:
                 template = (extra.pop("name"), *template[1:])
             values = _values(template, neighbour, **extra)
             if values:
-                services.create_place(advisor, values, by=user)
+                second_by_commune[neighbour.pk] = services.create_place(advisor, values, by=user)
                 created += 1
                 seconds += 1
     return created

@@ -28,10 +28,23 @@ def test_two_days_apart_and_a_pair_of_days():
 
 
 def test_a_string_the_grid_cannot_say_is_left_to_the_text_field():
-    assert hours.string_to_grid("Mo-Fr 09:00-12:00; PH off") is None
+    assert hours.string_to_grid("Mo-Fr 09:00-12:00; Aug off") is None
     assert hours.string_to_grid("24/7") is None
     assert hours.weekly_summary("24/7") is None
     assert hours.weekly_summary("Mo 09:00-12:00")[1] == ("Mardi", "Fermé")
+
+
+def test_public_holidays_closed_is_a_grid_option():
+    text = hours.grid_to_string(WEEKDAYS, holidays_closed=True)
+    assert text == "Mo-Fr 09:00-12:00,14:00-17:30; Sa 09:00-12:00; PH off"
+    assert hours.split_holidays(text) == ("Mo-Fr 09:00-12:00,14:00-17:30; Sa 09:00-12:00", True)
+    assert hours.string_to_grid(text) == WEEKDAYS
+    assert hours.describe(text) == (
+        "Lundi 09:00–12:00, 14:00–17:30 ; Mardi 09:00–12:00, 14:00–17:30 ; Mercredi 09:00–12:00, 14:00–17:30 ; "
+        "Jeudi 09:00–12:00, 14:00–17:30 ; Vendredi 09:00–12:00, 14:00–17:30 ; Samedi 09:00–12:00 ; "
+        "fermé les jours fériés"
+    )
+    assert hours.grid_to_string([[] for _ in hours.DAYS], holidays_closed=True) == ""
 
 
 @pytest.mark.parametrize("value", ["lundi 9h-12h", "Mo-Fr 25:00-26:00", "Mo-Fr 09:00-", "x" * 501])

@@ -60,6 +60,16 @@ def test_a_commune_name_works_too_and_an_unknown_one_is_answered(client, towns, 
     assert "caractère nul" in response.text
 
 
+def test_a_postal_code_shared_by_several_communes_centres_on_the_most_populated(client, advisor, towns):
+    avermes = commune("03013", "Avermes", 46.5869, 3.3075, "03000")
+    avermes.population = 3800
+    avermes.save()
+    make_place(advisor)
+    response = client.get(reverse("activity:map"), {"commune": "03000"})
+    assert response.context["commune"] == towns["moulins"]
+    assert "Médiathèque de Moulins" in response.text
+
+
 def test_the_radius_widens_until_enough_places_are_found(advisor, towns):
     for n in range(3):
         make_place(advisor, name=f"Lieu {n}", commune=towns["montlucon"], postal_code="03100")

@@ -89,15 +89,15 @@ def test_a_typed_string_is_accepted_and_the_grid_shows_it_back(client, advisor):
     client.force_login(advisor.candidate.user)
     data = {
         k: v
-        for k, v in form_data(opening_hours="Tu,Th 14:00-18:00; PH off").items()
+        for k, v in form_data(opening_hours="Tu,Th 14:00-18:00; Aug off").items()
         if not k.startswith("h_")
     }
     assert client.post(reverse("activity:place_create"), data).status_code == 302
     place = Place.objects.get()
-    assert place.opening_hours == "Tu,Th 14:00-18:00; PH off"
-    # Editing: the grid cannot say "PH off", so it stays empty and the text keeps the string.
+    assert place.opening_hours == "Tu,Th 14:00-18:00; Aug off"
+    # Editing: the grid cannot say "Aug off", so it stays empty and the text keeps the string.
     response = client.get(reverse("activity:place_edit", args=[place.pk]))
-    assert 'value="Tu,Th 14:00-18:00; PH off"' in response.text
+    assert 'value="Tu,Th 14:00-18:00; Aug off"' in response.text
     # Changing the grid only replaces the string.
     data = form_data(opening_hours=place.opening_hours)
     response = client.post(reverse("activity:place_edit", args=[place.pk]), data)
@@ -106,6 +106,17 @@ def test_a_typed_string_is_accepted_and_the_grid_shows_it_back(client, advisor):
     assert place.opening_hours == "Mo-Fr 09:00-12:00,14:00-17:00"
     entry = JournalEntry.objects.get(action="place.updated")
     assert entry.after == {"fields": ["opening_hours"], "visible": True}
+
+
+def test_the_grid_says_closed_on_public_holidays(client, advisor):
+    moulins()
+    client.force_login(advisor.candidate.user)
+    assert client.post(reverse("activity:place_create"), form_data(holidays_closed="on")).status_code == 302
+    place = Place.objects.get()
+    assert place.opening_hours == "Mo-Fr 09:00-12:00,14:00-17:00; PH off"
+    response = client.get(reverse("activity:place_edit", args=[place.pk]))
+    assert response.context["form"]["holidays_closed"].value() is True
+    assert response.context["form"]["h_mo_1_end"].value().strftime("%H:%M") == "17:00"
 
 
 @pytest.mark.parametrize(
