@@ -127,6 +127,9 @@ def leave_place(place: Place, advisor, *, by) -> None:
     with transaction.atomic():
         place = Place.objects.select_for_update().get(pk=place.pk)
         if place.advisors.exclude(pk=advisor.pk).count() == 0:
-            raise ValidationError("Vous êtes le seul conseiller de ce lieu : retirez-le de la carte plutôt.")
+            raise ValidationError(
+                "Vous êtes le seul conseiller de ce lieu : il ne peut pas rester sans conseiller. "
+                "Retirez-le plutôt de la carte publique."
+            )
         place.advisors.remove(advisor)
         record("place.left", place, by=by, after={"advisor": advisor.pk})

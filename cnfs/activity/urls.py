@@ -9,6 +9,7 @@ urlpatterns = [
     path("activite/lieux/nouveau/", views.place_create, name="place_create"),
     path("activite/lieux/<int:pk>/modifier/", views.place_edit, name="place_edit"),
     path("activite/lieux/<int:pk>/partager/", views.place_share, name="place_share"),
+    path("activite/lieux/<int:pk>/quitter/", views.place_leave, name="place_leave"),
     path("activite/lieux-du-territoire/", views.scope_places, name="scope_places"),
     path("trouver-un-conseiller/", views.public_map, name="map"),
     path("trouver-un-conseiller/lieux/<int:pk>/", views.public_place, name="public_place"),

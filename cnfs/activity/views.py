@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
@@ -112,6 +112,21 @@ def place_share(request, pk):
         "activity/place_share.html",
         {"title": f"Partager « {place.name} »", "form": form, "place": place, "holders": holders},
     )
+
+
+@require_POST
+@role_required(Role.ADVISOR)
+def place_leave(request, pk):
+    """The advisor no longer holds a shared place (the last holder cannot: the place would belong to nobody)."""
+    place = _own_place(request, pk)
+    advisor = _advisor_or_403(request)
+    try:
+        services.leave_place(place, advisor, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("activity:place_share", pk=place.pk)
+    messages.success(request, f"Vous ne tenez plus le lieu « {place.name} ».")
+    return redirect("activity:my_places")
 
 
 @role_required(Role.STRUCTURE, Role.PREFECTURE, Role.HUB, Role.ANCT)

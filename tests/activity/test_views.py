@@ -226,3 +226,35 @@ def test_the_scope_list_has_constant_queries(client, advisor, django_assert_max_
     with django_assert_max_num_queries(12):
         response = client.get(reverse("activity:scope_places"))
     assert "12 lieux" in response.text
+
+
+def test_leaving_a_shared_place(client, advisor, other_advisor, place):
+    from cnfs.activity.services import share_place
+
+    url = reverse("activity:place_leave", args=[place.pk])
+    client.force_login(other_advisor.candidate.user)
+    assert client.post(url).status_code == 404  # not theirs yet
+    client.force_login(advisor.candidate.user)
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "seul conseiller de ce lieu" in response.text
+    assert list(place.advisors.all()) == [advisor]
+    share_place(place, other_advisor, by=advisor.candidate.user)
+    response = client.post(url, follow=True)
+    assert f"Vous ne tenez plus le lieu « {place.name} »" in response.text
+    assert list(place.advisors.all()) == [other_advisor]
+    assert JournalEntry.objects.filter(action="place.left", object_id=str(place.pk)).count() == 1
+    assert client.get(reverse("activity:place_edit", args=[place.pk])).status_code == 404
+
+
+def test_the_leave_action_is_for_advisors_only(matrix, place):
+    matrix.check(reverse("activity:place_leave", args=[place.pk]), {Role.ADVISOR}, method="post", ok=302)
+
+
+def test_every_place_is_held_by_an_advisor(place):
+    from cnfs.core.consistency import run_checks
+
+    results = {r.check.name: r for r in run_checks()}
+    assert results["activity.place_held"].ok
+    place.advisors.clear()
+    assert [r.ids for r in run_checks() if r.check.name == "activity.place_held"] == [[place.pk]]

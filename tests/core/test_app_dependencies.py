@@ -13,15 +13,18 @@ CNFS = Path(settings.BASE_DIR) / "cnfs"
 FORBIDDEN = {
     "core": {
         "accounts", "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "territories",
-        "training", "notifications", "public", "funding",
+        "training", "notifications", "public", "funding", "activity",
     },
-    "journal": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding"},
-    "territories": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding"},
-    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding"},
-    "concertation": {"dashboard", "demo", "recruitment", "funding"},
-    "structures": {"dashboard", "demo", "recruitment", "funding"},
-    "recruitment": {"dashboard", "demo", "funding"},
-    "funding": {"dashboard", "demo"},
+    "journal": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "activity"},
+    "territories": {
+        "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "activity",
+    },
+    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding", "activity"},
+    "concertation": {"dashboard", "demo", "recruitment", "funding", "activity"},
+    "structures": {"dashboard", "demo", "recruitment", "funding", "activity"},
+    "recruitment": {"dashboard", "demo", "funding", "activity"},
+    "funding": {"dashboard", "demo", "activity"},
+    "activity": {"dashboard", "demo", "funding"},
 }  # fmt: skip
 
 
