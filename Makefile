@@ -35,7 +35,8 @@ static/vendor/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm introuvable : installez Node.js (apt-get install -y npm)"; exit 1; }
 	npm ci --no-audit --no-fund --prefer-offline
 	rm -rf static/vendor/leaflet && mkdir -p static/vendor/leaflet
-	cp -r $(LEAFLET_DIST)/leaflet.js $(LEAFLET_DIST)/leaflet.css $(LEAFLET_DIST)/images static/vendor/leaflet/
+	cp -r $(LEAFLET_DIST)/leaflet.js $(LEAFLET_DIST)/leaflet.js.map $(LEAFLET_DIST)/leaflet.css $(LEAFLET_DIST)/images \
+		static/vendor/leaflet/
 	cp node_modules/leaflet/LICENSE static/vendor/leaflet/
 	touch $@
 

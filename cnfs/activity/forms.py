@@ -102,8 +102,6 @@ class PlaceForm(DsfrForm):
                         error_messages={"invalid": "Saisissez une heure, par exemple 09:30."},
                     )
 
-    fieldsets = []
-
     def grid_rows(self):
         """[(day label, [(start field, end field), …]), …] for the template's table."""
         return [

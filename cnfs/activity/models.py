@@ -7,11 +7,15 @@ enumerated fields hold the values of the national standard "lieux de médiation 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import standard
 
 SERVICE_REQUIRED_MESSAGE = "Un lieu visible sur la carte publique propose au moins un service : cochez-en un."
+DUPLICATE_MESSAGE = (
+    "Un lieu de ce nom existe déjà à cette adresse : demandez à l'un de ses conseillers de le partager avec vous."
+)
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -133,6 +137,8 @@ class Place(models.Model):
                 condition=Q(mobility__in=[v for v, _ in standard.MOBILITY]), name="place_mobility"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="place_has_a_name"),
+            # One row per physical place (a double submit, or a colleague's place typed again, is refused).
+            models.UniqueConstraint(Lower("name"), Lower("address"), "commune", name="place_unique_per_address"),
         ]
 
     def __str__(self):

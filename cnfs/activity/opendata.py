@@ -11,6 +11,7 @@ import csv
 import json
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from cnfs.core.exports import safe_cell
 
@@ -61,7 +62,7 @@ def standard_row(place) -> dict:
         source="Conseiller numérique France Services",
         itinerance=place.mobility,
         structure_parente=place.structure.name,
-        date_maj=place.updated_at.date().isoformat(),
+        date_maj=timezone.localdate(place.updated_at).isoformat(),
     )
     for column, attribute in standard.ENUMERATED_COLUMNS.items():
         row[column] = standard.SEPARATOR.join(getattr(place, attribute))
@@ -145,7 +146,7 @@ def _di_fees(place) -> tuple[str | None, str | None]:
 def _di_common(place) -> dict:
     return {
         "source": SOURCE,
-        "date_maj": place.updated_at.date().isoformat(),
+        "date_maj": timezone.localdate(place.updated_at).isoformat(),
         "commune": place.commune.name,
         "code_postal": place.postal_code,
         "code_insee": place.commune_id,

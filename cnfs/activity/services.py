@@ -2,14 +2,14 @@
 field names only: a place's name and address are free text)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cnfs.journal.services import record
 from cnfs.territories.geocoding import get_geocoder
 
 from . import hours
-from .models import SERVICE_REQUIRED_MESSAGE, Place
+from .models import DUPLICATE_MESSAGE, SERVICE_REQUIRED_MESSAGE, Place
 
 # The fields a place form writes (coordinates and the carrying structure are set here, not typed).
 EDITABLE_FIELDS = [
@@ -68,7 +68,7 @@ def create_place(advisor, values: dict, *, by) -> Place:
             setattr(place, name, values[name])
     place.latitude, place.longitude = locate(place.address, place.commune)
     with transaction.atomic():
-        place.save()
+        _save(place)
         place.advisors.add(advisor)
         record(
             "place.created",
@@ -77,6 +77,26 @@ def create_place(advisor, values: dict, *, by) -> Place:
             after={"advisor": advisor.pk, "commune": place.commune_id, "visible": place.visible},
         )
     return place
+
+
+def _save(place: Place) -> None:
+    """Saves in a savepoint; the same name at the same address in the commune is a French ValidationError."""
+    try:
+        with transaction.atomic():
+            place.save()
+    except IntegrityError as error:
+        if _duplicate(place):
+            raise ValidationError({"name": DUPLICATE_MESSAGE}) from error
+        raise
+
+
+def _duplicate(place: Place) -> bool:
+    """Another row has the same name and address in the commune (what `place_unique_per_address` refuses)."""
+    return (
+        Place.objects.exclude(pk=place.pk)
+        .filter(name__iexact=place.name, address__iexact=place.address, commune_id=place.commune_id)
+        .exists()
+    )
 
 
 def update_place(place: Place, values: dict, *, by) -> Place:
@@ -100,7 +120,7 @@ def update_place(place: Place, values: dict, *, by) -> Place:
         if coordinates is not None:
             place.latitude, place.longitude = coordinates
         place.updated_at = timezone.now()
-        place.save()
+        _save(place)
         record(
             "place.updated",
             place,

@@ -38,6 +38,9 @@ def _own_place(request, pk):
 
 
 def _apply_errors(form, error: ValidationError):
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
 

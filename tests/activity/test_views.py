@@ -258,3 +258,25 @@ def test_every_place_is_held_by_an_advisor(place):
     assert results["activity.place_held"].ok
     place.advisors.clear()
     assert [r.ids for r in run_checks() if r.check.name == "activity.place_held"] == [[place.pk]]
+
+
+def test_a_double_submit_creates_one_place(client, advisor):
+    moulins()
+    client.force_login(advisor.candidate.user)
+    assert client.post(reverse("activity:place_create"), form_data()).status_code == 302
+    response = client.post(reverse("activity:place_create"), form_data(name="MAIRIE ANNEXE"))
+    assert response.status_code == 200
+    assert "Un lieu de ce nom existe déjà à cette adresse" in response.context["form"].errors["name"][0]
+    assert Place.objects.count() == 1
+    assert JournalEntry.objects.filter(action="place.created").count() == 1
+
+
+def test_renaming_onto_another_place_is_refused(client, advisor, place):
+    other = make_place(advisor, name="Mairie", address=place.address)
+    client.force_login(advisor.candidate.user)
+    data = form_data(name=place.name, address=place.address, commune="03000")
+    response = client.post(reverse("activity:place_edit", args=[other.pk]), data)
+    assert response.status_code == 200
+    assert "existe déjà à cette adresse" in response.text
+    other.refresh_from_db()
+    assert other.name == "Mairie"

@@ -17,12 +17,14 @@ BEFORE = [
         "funding",
         None,
     ),  # funding depends on the latest structures and recruitment: unapplied while they go back
+    ("activity", None),  # so does activity
 ]
 AFTER = [
     ("concertation", "0007_decision_number_unique"),
     ("structures", "0004_fill_structures_and_build_posts"),
     ("recruitment", "0004_holding_match_has_a_post"),
     ("funding", None),
+    ("activity", None),
 ]
 NOW = datetime(2026, 1, 20, 9, tzinfo=UTC)
 
