@@ -13,9 +13,7 @@ from django.utils import timezone
 from . import standard
 
 SERVICE_REQUIRED_MESSAGE = "Un lieu visible sur la carte publique propose au moins un service : cochez-en un."
-DUPLICATE_MESSAGE = (
-    "Un lieu de ce nom existe déjà à cette adresse : demandez à l'un de ses conseillers de le partager avec vous."
-)
+DUPLICATE_MESSAGE = "Un lieu de ce nom existe déjà à cette adresse : demandez à l'un de ses conseillers de le partager avec vous."
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -138,7 +136,9 @@ class Place(models.Model):
             ),
             models.CheckConstraint(condition=~Q(name=""), name="place_has_a_name"),
             # One row per physical place (a double submit, or a colleague's place typed again, is refused).
-            models.UniqueConstraint(Lower("name"), Lower("address"), "commune", name="place_unique_per_address"),
+            models.UniqueConstraint(
+                Lower("name"), Lower("address"), "commune", name="place_unique_per_address"
+            ),
         ]
 
     def __str__(self):
