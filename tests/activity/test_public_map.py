@@ -170,3 +170,17 @@ def test_values_go_through_the_service_for_hidden_places_without_service(advisor
         advisor, place_values(visible=False, services=[]), by=advisor.candidate.user
     )
     assert not place.visible and place.services == []
+
+
+def test_the_public_pages_answer_every_role_and_anonymous_visitors(matrix, place):
+    from cnfs.accounts.roles import Role
+
+    for url in (
+        reverse("activity:map") + "?commune=03000",
+        reverse("activity:public_place", args=[place.pk]),
+        reverse("activity:open_data"),
+        reverse("activity:open_data_csv"),
+        reverse("activity:open_data_json"),
+        reverse("activity:open_data_data_inclusion"),
+    ):
+        matrix.check(url, set(Role), public=True)
