@@ -184,3 +184,19 @@ def test_the_public_pages_answer_every_role_and_anonymous_visitors(matrix, place
         reverse("activity:open_data_data_inclusion"),
     ):
         matrix.check(url, set(Role), public=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"commune": "a" * 5000},
+        {"commune": "Moulins", "commune_insee": "'; DROP TABLE activity_place; --"},
+        {"commune": "\x01\x02"},
+        {"commune": ""},
+        {"commune_insee": "99999"},
+    ],
+)
+def test_hostile_searches_get_a_page_with_a_message(client, towns, query):
+    response = client.get(reverse("activity:map"), query)
+    assert response.status_code == 200
+    assert response.context["result"] is None or response.context["commune"] == towns["moulins"]
