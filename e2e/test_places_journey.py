@@ -82,6 +82,13 @@ def test_an_advisor_creates_a_place_and_a_visitor_finds_it_by_postal_code(
     assert place.visible and list(place.advisors.all()) == [advisor]
     assert JournalEntry.objects.filter(action="place.created", object_id=str(place.pk)).exists()
     assert_accessible(page, "lieux-apres")
+    # Its edit page shows the grid filled back from the string; its share page.
+    page.get_by_role("link", name=f"Modifier « {NAME} »").click()
+    expect(page.get_by_label("Mardi, après-midi : fermeture")).to_have_value("17:00")
+    assert_accessible(page, "lieu-modifier")
+    page.goto(f"/activite/lieux/{place.pk}/partager/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Partager")
+    assert_accessible(page, "lieu-partager")
     logout(page)
 
     # 4. A visitor, not logged in, searches by postal code.

@@ -134,15 +134,6 @@ class PlaceForm(DsfrForm):
             )
         ]
 
-    def grid_errors(self):
-        return [
-            error
-            for day in range(len(hours.DAYS))
-            for slot in range(hours.SLOTS_PER_DAY)
-            for bound in ("start", "end")
-            for error in self.errors.get(_grid_name(day, slot, bound), [])
-        ]
-
     def clean_siret(self):
         value = normalize_identifier(self.cleaned_data.get("siret", ""))
         if not value:
