@@ -18,8 +18,12 @@ DUPLICATE_MESSAGE = "Un lieu de ce nom existe déjà à cette adresse : demandez
 
 class PlaceQuerySet(models.QuerySet):
     def public(self):
-        """The places the public map and the open-data files show."""
-        return self.filter(visible=True)
+        """The places the public map and the open-data files show: visible, and held by at least one advisor in post
+        (an advisor whose contract ended does not keep a place on the map on their own)."""
+        from cnfs.recruitment.models import Advisor, AdvisorStatus
+
+        in_post = Advisor.objects.filter(places=OuterRef("pk"), status=AdvisorStatus.ACTIVE)
+        return self.filter(visible=True).filter(Exists(in_post))
 
     def held_by(self, advisor):
         return self.filter(advisors=advisor)

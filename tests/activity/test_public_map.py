@@ -151,6 +151,8 @@ def test_ten_thousand_places_are_searched_through_the_bounding_box(
             )
         )
     Place.objects.bulk_create(rows, batch_size=2000)
+    Holding = Place.advisors.through
+    Holding.objects.bulk_create([Holding(place=p, advisor=advisor) for p in rows], batch_size=2000)
     with django_assert_max_num_queries(5):
         result = nearest_places(46.5646, 3.3326)
     distances = [p.distance_km for p in result.places]
@@ -200,3 +202,21 @@ def test_hostile_searches_get_a_page_with_a_message(client, towns, query):
     response = client.get(reverse("activity:map"), query)
     assert response.status_code == 200
     assert response.context["result"] is None or response.context["commune"] == towns["moulins"]
+
+
+def test_a_place_whose_advisors_all_left_is_off_the_map(client, advisor, other_advisor, towns):
+    from django.utils import timezone
+
+    from cnfs.activity.services import share_place
+    from cnfs.recruitment.models import Advisor, AdvisorStatus
+
+    alone = make_place(advisor, name="Permanence de la mairie")
+    shared = make_place(advisor, name="Espace partagé")
+    share_place(shared, other_advisor, by=advisor.candidate.user)
+    # The contract ended (the termination itself is the funding app's; only its outcome matters here).
+    Advisor.objects.filter(pk=advisor.pk).update(status=AdvisorStatus.TERMINATED, terminated_at=timezone.now())
+    response = client.get(reverse("activity:map"), {"commune": "03000"})
+    assert [p.pk for p in response.context["result"].places] == [shared.pk]
+    assert client.get(reverse("activity:public_place", args=[alone.pk])).status_code == 404
+    csv_text = b"".join(client.get(reverse("activity:open_data_csv")).streaming_content).decode()
+    assert "Espace partagé" in csv_text and "Permanence de la mairie" not in csv_text
