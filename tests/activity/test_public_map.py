@@ -214,7 +214,9 @@ def test_a_place_whose_advisors_all_left_is_off_the_map(client, advisor, other_a
     shared = make_place(advisor, name="Espace partagé")
     share_place(shared, other_advisor, by=advisor.candidate.user)
     # The contract ended (the termination itself is the funding app's; only its outcome matters here).
-    Advisor.objects.filter(pk=advisor.pk).update(status=AdvisorStatus.TERMINATED, terminated_at=timezone.now())
+    Advisor.objects.filter(pk=advisor.pk).update(
+        status=AdvisorStatus.TERMINATED, terminated_at=timezone.now()
+    )
     response = client.get(reverse("activity:map"), {"commune": "03000"})
     assert [p.pk for p in response.context["result"].places] == [shared.pk]
     assert client.get(reverse("activity:public_place", args=[alone.pk])).status_code == 404
