@@ -49,6 +49,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
         ),
         NavItem(
+            "Jetons d'API",
+            "api:tokens",
+            description="Ouvrir aux partenaires les données restreintes de l'API publique ; révoquer un jeton.",
+        ),
+        NavItem(
             "Résultats Pix",
             "candidates:import_pix",
             description="Importer l'export des résultats Pix des candidats.",
