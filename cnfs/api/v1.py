@@ -360,7 +360,10 @@ def structures(request, filters: Query[ListFilters]):
 
 
 class PostFilters(ListFilters):
-    statut: Annotated[str | None, Field(None, pattern="^(" + "|".join(PostStatus.values) + ")$")] = None
+    statut: Annotated[
+        str | None,
+        Field(None, pattern="^(" + "|".join(PostStatus.values) + ")$", description="Statut du poste."),
+    ] = None
 
 
 @api.get("/postes", response={200: PostPage, **ERRORS}, summary="Postes", tags=["Données ouvertes"])
@@ -394,8 +397,10 @@ def posts(request, filters: Query[PostFilters]):
 class MonthlyFilters(Territory):
     depuis: Annotated[str | None, Field(None, pattern=MONTH, description="Premier mois (AAAA-MM).")]
     jusqu_a: Annotated[str | None, Field(None, pattern=MONTH, description="Dernier mois (AAAA-MM).")]
-    cursor: str | None = Field(None, max_length=400, pattern=CURSOR)
-    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(
+        None, max_length=400, pattern=CURSOR, description="Curseur de la page (donné par « next »)."
+    )
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"Lignes par page (1 à {MAX_LIMIT}).")
 
 
 def _month(value: str | None) -> date | None:
