@@ -10,7 +10,9 @@ from e2e.test_invitation import login
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("email", ["anct@demo.conseiller-numerique.fr", "structure@demo.conseiller-numerique.fr"])
+@pytest.mark.parametrize(
+    "email", ["anct@demo.conseiller-numerique.fr", "structure@demo.conseiller-numerique.fr"]
+)
 def test_the_menu_holds_on_one_line_and_its_sub_menus_open_with_the_keyboard(page, demo_data, email):
     login(page, email)
     nav = page.get_by_role("navigation", name="Menu principal")
@@ -26,6 +28,8 @@ def test_the_menu_holds_on_one_line_and_its_sub_menus_open_with_the_keyboard(pag
     expect(first).to_be_visible()
     assert_accessible(page)
     first.click()
-    expect(nav.get_by_role("button", name="Financement", exact=True)).to_have_attribute("aria-current", "true")
+    expect(nav.get_by_role("button", name="Financement", exact=True)).to_have_attribute(
+        "aria-current", "true"
+    )
     expect(nav.locator("a[aria-current='page']")).to_have_count(1)
     assert page.console_errors == []
