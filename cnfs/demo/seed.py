@@ -139,6 +139,9 @@ def seed() -> dict:
     from .activity import seed_places
 
     seed_places()
+    from .api import seed_api
+
+    seed_api(anct=users[Role.ANCT])
     return summary()
 
 

@@ -13,18 +13,23 @@ CNFS = Path(settings.BASE_DIR) / "cnfs"
 FORBIDDEN = {
     "core": {
         "accounts", "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "territories",
-        "training", "notifications", "public", "funding", "activity",
+        "training", "notifications", "public", "funding", "statistics", "api", "activity",
     },
-    "journal": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "activity"},
+    "journal": {
+        "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
+        "api", "activity",
+    },
     "territories": {
-        "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "activity",
+        "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
+        "api", "activity",
     },
-    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding", "activity"},
-    "concertation": {"dashboard", "demo", "recruitment", "funding", "activity"},
-    "structures": {"dashboard", "demo", "recruitment", "funding", "activity"},
-    "recruitment": {"dashboard", "demo", "funding", "activity"},
-    "funding": {"dashboard", "demo", "activity"},
-    "activity": {"dashboard", "demo", "funding"},
+    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity"},
+    "concertation": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity"},
+    "structures": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity"},
+    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity"},
+    "funding": {"dashboard", "demo", "statistics", "api", "activity"},
+    "statistics": {"dashboard", "demo", "api"},
+    "activity": {"dashboard", "demo", "funding", "statistics", "api"},
 }  # fmt: skip
 
 
