@@ -18,9 +18,11 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, create_model
 
 from cnfs.accounts import ratelimit
+from cnfs.activity import opendata, standard
+from cnfs.activity.models import Place
 from cnfs.core.forms import date_bounds
 from cnfs.journal.context import client_ip
 from cnfs.statistics import indicators
@@ -444,6 +446,42 @@ def monthly_statistics(request, filters: Query[MonthlyFilters]):
             request, [page[-1]["departement"], page[-1]["month"].isoformat()] if page else None, more
         ),
     }
+
+
+def _place_schema():
+    """The national standard's columns (lieux de médiation numérique 1.0.2), typed from its table schema."""
+    fields = {}
+    for column in standard.schema()["fields"]:
+        kind = {"number": float | None, "date": date}.get(column.get("type"), str)
+        description = (column.get("description") or "").split("\n")[0][:300]
+        fields[column["name"]] = (kind, Field(description=description))
+    return create_model("PlaceOut", __base__=Schema, **fields)
+
+
+PlaceOut = _place_schema()
+
+
+class PlacePage(Schema):
+    results: list[PlaceOut]
+    next: str | None
+
+
+@api.get(
+    "/lieux",
+    response={200: PlacePage, **ERRORS},
+    summary="Lieux d'activité (standard national)",
+    tags=["Données ouvertes"],
+)
+def places(request, filters: Query[ListFilters]):
+    """Les lieux d'activité visibles sur la carte publique, dans les colonnes du standard national des lieux de
+    médiation numérique (1.0.2), comme le fichier de données ouvertes."""
+    codes = _territory_codes(filters)
+    queryset = Place.objects.public().select_related("commune", "structure")
+    if codes is not None:
+        queryset = queryset.filter(commune__departement_id__in=codes)
+    if since := _since(filters.modifie_depuis):
+        queryset = queryset.filter(updated_at__gte=since)
+    return _page(request, queryset, filters, opendata.standard_row)
 
 
 # --- with a token ----------------------------------------------------------------------------------------------------
