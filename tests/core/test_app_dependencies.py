@@ -13,22 +13,23 @@ CNFS = Path(settings.BASE_DIR) / "cnfs"
 FORBIDDEN = {
     "core": {
         "accounts", "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "territories",
-        "training", "notifications", "public", "funding", "statistics", "api",
+        "training", "notifications", "public", "funding", "statistics", "api", "exports",
     },
     "journal": {
         "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
-        "api",
+        "api", "exports",
     },
     "territories": {
         "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
-        "api",
+        "api", "exports",
     },
-    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding", "statistics", "api"},
-    "concertation": {"dashboard", "demo", "recruitment", "funding", "statistics", "api"},
-    "structures": {"dashboard", "demo", "recruitment", "funding", "statistics", "api"},
-    "recruitment": {"dashboard", "demo", "funding", "statistics", "api"},
-    "funding": {"dashboard", "demo", "statistics", "api"},
-    "statistics": {"dashboard", "demo", "api"},
+    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding", "statistics", "api", "exports"},
+    "concertation": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "exports"},
+    "structures": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "exports"},
+    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "exports"},
+    "funding": {"dashboard", "demo", "statistics", "api", "exports"},
+    "statistics": {"dashboard", "demo", "api", "exports"},
+    "api": {"dashboard", "demo", "exports"},
 }  # fmt: skip
 
 
