@@ -80,6 +80,11 @@ def build(posts: int, seed: int) -> dict:
         activation_rows(s, c, p, number=n + 1, committee_date=committee_date, now=now, agent=agent, rng=rng)
         for n, (s, c, p) in enumerate(zip(structures, places, posts_of, strict=True))
     ]
+    for (
+        application,
+        _,
+    ) in pairs:  # beyond the national volume a structure holds more posts than it may ask for
+        application.advisors_wanted = min(application.advisors_wanted, 30)
     applications = StructureApplication.objects.bulk_create([a for a, _ in pairs], batch_size=batch)
     for application, (_, decision) in zip(applications, pairs, strict=True):
         decision.application = application
