@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from cnfs.accounts.roles import Role
 from cnfs.candidates.models import Candidate, Distance
+from cnfs.concertation import exports as application_columns
+from cnfs.concertation.models import StructureApplication
 from cnfs.structures.models import Post, PostStatus, Structure, StructureType
 
 
@@ -261,7 +263,41 @@ CANDIDATES = ExportKind(
 )
 
 
-KINDS: dict[str, ExportKind] = {kind.key: kind for kind in (POSTS, STRUCTURES, CANDIDATES)}
+# --- structures' applications: the columns of the list's synchronous export (cnfs/concertation/exports.py) ----------
+
+
+def _applications(context, params):
+    applications = StructureApplication.objects.visible_to(context).with_posts_granted()
+    applications = _in_departement(applications, params, "departement_id")
+    return applications.order_by("id").values_list(*application_columns.FIELDS)
+
+
+_APPLICATION_MAKERS = [
+    (positions, make)
+    for positions, (_, _, make) in zip(
+        application_columns.POSITIONS, application_columns.COLUMNS, strict=True
+    )
+]
+
+
+def _application_row(values):
+    return [make(*(values[i] for i in positions)) for positions, make in _APPLICATION_MAKERS]
+
+
+APPLICATIONS = ExportKind(
+    key="applications",
+    label="Candidatures des structures",
+    description="Les candidatures transmises, avec l'avis du préfet et les postes accordés.",
+    roles=frozenset({Role.ANCT, Role.PREFECTURE}),
+    header=[label for label, _, _ in application_columns.COLUMNS],
+    queryset=_applications,
+    make_row=_application_row,
+    sheet="Candidatures",
+    stem="candidatures",
+)
+
+
+KINDS: dict[str, ExportKind] = {kind.key: kind for kind in (POSTS, STRUCTURES, APPLICATIONS, CANDIDATES)}
 EXPORT_ROLES = frozenset().union(*(kind.roles for kind in KINDS.values()))
 
 

@@ -263,3 +263,19 @@ def test_a_user_with_two_roles_exports_under_the_one_requested(territory, prefec
     services.build(export.pk)
     export.refresh_from_db()
     assert export.rows_total == 5
+
+
+def test_the_applications_export_has_the_list_export_columns_and_scope(
+    territory, prefecture, django_capture_on_commit_callbacks
+):
+    from cnfs.concertation import exports as application_columns
+    from cnfs.concertation.models import StructureApplication
+
+    export = _built(prefecture, django_capture_on_commit_callbacks, kind="applications")
+    rows = _csv_rows(export)
+    assert rows[0] == [label for label, _, _ in application_columns.COLUMNS]
+    allier = StructureApplication.objects.filter(departement_id="03").exclude(status="draft")
+    assert {int(row[0]) for row in rows[1:]} == set(allier.values_list("pk", flat=True))
+    assert len(rows) == 1 + 2
+    granted = rows[0].index("Postes accordés")
+    assert sorted(row[granted] for row in rows[1:]) == ["2", "3"]
