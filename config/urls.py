@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cnfs.activity.urls")),
     path("api/v1/", api_v1_urls()),
     path("api/", include("cnfs.api.urls")),
+    path("exports/", include("cnfs.exports.urls")),
 ]
 
 if settings.DEBUG:

@@ -23,6 +23,7 @@ DETAIL_LINKS = {
     "funding:queue": "table a[href^='/banque-des-territoires/dossiers/']",
     "funding:termination_list": "table a[href^='/financement/ruptures/']",
     "funding:radar": "table a[href^='/financement/postes/']",
+    "exports:list": "table a[href^='/exports/']",
 }
 
 

@@ -33,3 +33,16 @@ def test_the_menu_holds_on_one_line_and_its_sub_menus_open_with_the_keyboard(pag
     )
     expect(nav.locator("a[aria-current='page']")).to_have_count(1)
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "email", ["bdt@demo.conseiller-numerique.fr", "prefecture.allier@demo.conseiller-numerique.fr"]
+)
+def test_a_flat_menu_with_my_exports_holds_on_one_line(page, demo_data, email):
+    login(page, email)
+    nav = page.get_by_role("navigation", name="Menu principal")
+    expect(nav.get_by_role("link", name="Mes exports", exact=True)).to_be_visible()
+    tops = nav.locator(".fr-nav__list > .fr-nav__item").evaluate_all(
+        "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, f"menu sur plusieurs lignes : {tops}"

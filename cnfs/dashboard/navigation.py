@@ -102,6 +102,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Courriels non envoyés : erreurs, nouveaux essais, renvoi.",
             group=ADMINISTRATION,
         ),
+        NavItem(
+            "Mes exports",
+            "exports:list",
+            description="Listes nationales (postes, structures, candidats) créées en arrière-plan, à télécharger.",
+            group=ADMINISTRATION,
+        ),
     ],
     Role.PREFECTURE: [
         HOME,
@@ -129,6 +135,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Les lieux d'activité des conseillers du territoire.",
         ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
+        NavItem(
+            "Mes exports",
+            "exports:list",
+            description="Postes et structures du territoire, en CSV ou XLSX, créés en arrière-plan.",
+        ),
     ],
     Role.BDT: [
         HOME,
@@ -161,6 +172,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Rapports trimestriels",
             "funding:late_reports",
             description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+        ),
+        NavItem(
+            "Mes exports",
+            "exports:list",
+            description="Listes nationales des postes et des structures, créées en arrière-plan.",
         ),
     ],
     Role.STRUCTURE: [

@@ -142,6 +142,9 @@ def seed() -> dict:
     from .api import seed_api
 
     seed_api(anct=users[Role.ANCT])
+    from .exports import seed_exports
+
+    seed_exports(anct=users[Role.ANCT])
     return summary()
 
 

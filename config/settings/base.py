@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cnfs.training",
     "cnfs.statistics",
     "cnfs.api",
+    "cnfs.exports",
     "cnfs.journal",
     "cnfs.notifications",
     "cnfs.public",
@@ -202,7 +203,13 @@ CNFS_DAILY_TASKS = {
     "grant_file_incomplete_reminders": ("cnfs.funding.tasks.send_incomplete_reminders", "07:40"),
     "grant_file_review_reminders": ("cnfs.funding.tasks.send_review_reminders", "07:45"),
     "quarterly_report_reminders": ("cnfs.funding.reports.send_quarterly_report_reminders", "07:50"),
+    "export_purge": ("cnfs.exports.tasks.purge_exports", "03:15"),
 }
+# Background exports (cnfs/exports): a file is kept this long, then purged; the progress is written every so many
+# rows (one UPDATE), the rows read from the database in chunks of so many.
+CNFS_EXPORT_TTL = timedelta(hours=24)
+CNFS_EXPORT_PROGRESS_EVERY = 1000
+CNFS_EXPORT_CHUNK_SIZE = 2000
 # Quarterly subsidy-use report (cnfs/funding/reports.py): due by this day after the quarter ends; reminded this many
 # days before. The deadline radar flags a step "at risk" this many days before it is due.
 CNFS_QUARTERLY_REPORT_DAYS = 30

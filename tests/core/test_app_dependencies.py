@@ -13,23 +13,26 @@ CNFS = Path(settings.BASE_DIR) / "cnfs"
 FORBIDDEN = {
     "core": {
         "accounts", "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "territories",
-        "training", "notifications", "public", "funding", "statistics", "api", "activity",
+        "training", "notifications", "public", "funding", "statistics", "api", "activity", "exports",
     },
     "journal": {
         "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
-        "api", "activity",
+        "api", "activity", "exports",
     },
     "territories": {
         "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
-        "api", "activity",
+        "api", "activity", "exports",
     },
-    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity"},
-    "concertation": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity"},
-    "structures": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity"},
-    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity"},
-    "funding": {"dashboard", "demo", "statistics", "api", "activity"},
-    "statistics": {"dashboard", "demo", "api"},
-    "activity": {"dashboard", "demo", "funding", "statistics", "api"},
+    "candidates": {
+        "concertation", "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports",
+    },
+    "concertation": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports"},
+    "structures": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports"},
+    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity", "exports"},
+    "funding": {"dashboard", "demo", "statistics", "api", "activity", "exports"},
+    "statistics": {"dashboard", "demo", "api", "exports"},
+    "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports"},
+    "api": {"dashboard", "demo", "exports"},
 }  # fmt: skip
 
 
