@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "cnfs.core",
     "cnfs.territories",
     "cnfs.accounts",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cnfs.accounts.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -55,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cnfs.accounts.middleware.RoleContextMiddleware",
+    "cnfs.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -148,6 +153,16 @@ CNFS_RATE_LIMITS = {
     "address": (3, timedelta(hours=1)),
     "client": (20, timedelta(hours=1)),
 }
+
+# Second factor (cnfs/accounts/second_factor.py, django-otp): the roles that must pass one at every login are fixed in
+# code (roles.SECOND_FACTOR_ROLES), no setting turns it off. Code attempts: so many per account in a window (on top of
+# django-otp's own growing delay after each wrong TOTP code). Recovery codes: how many are issued at once.
+CNFS_SECOND_FACTOR_ATTEMPTS = (10, timedelta(minutes=15))
+CNFS_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Conseiller numérique"
+OTP_TOTP_THROTTLE_FACTOR = 1
+# WebAuthn (passkeys, security keys): the relying party is the site's host name, its origin the public address.
+CNFS_WEBAUTHN_RP_NAME = "Conseiller numérique France Services"
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
