@@ -60,7 +60,9 @@ def test_anct_invites_a_prefecture_agent_who_creates_an_account_from_the_email(p
     page.get_by_label("Code à 6 chiffres").fill("000000")
     page.get_by_role("button", name="Valider le code").click()
     expect(page.locator("#id_code-error")).to_contain_text("Ce code n'est pas valide")
-    page.wait_for_timeout(1100)  # after a wrong code, the next one is checked only a second later (django-otp)
+    page.wait_for_timeout(
+        1100
+    )  # after a wrong code, the next one is checked only a second later (django-otp)
     pass_second_factor(page, "agent.allier@exemple.gouv.fr")
     expect(page).to_have_url(re.compile(r"/espace/$"))
     expect(page.locator("main")).to_contain_text("Préfecture — Allier (03)")

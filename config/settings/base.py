@@ -211,7 +211,14 @@ CNFS_DAILY_TASKS = {
     "grant_file_incomplete_reminders": ("cnfs.funding.tasks.send_incomplete_reminders", "07:40"),
     "grant_file_review_reminders": ("cnfs.funding.tasks.send_review_reminders", "07:45"),
     "quarterly_report_reminders": ("cnfs.funding.reports.send_quarterly_report_reminders", "07:50"),
+    "personal_data_retention": ("cnfs.candidates.retention.apply_retention", "03:00"),
 }
+# Personal data retention (SPEC §15, cnfs/candidates/retention.py; stated on the "Données personnelles" page): a
+# candidate inactive this long is warned by email, then anonymised this long after the warning unless they log in;
+# an account whose email was never confirmed is deleted this long after sign-up.
+CNFS_CANDIDATE_INACTIVITY = timedelta(days=730)
+CNFS_RETENTION_WARNING_NOTICE = timedelta(days=30)
+CNFS_UNCONFIRMED_ACCOUNT_RETENTION = timedelta(days=30)
 # Quarterly subsidy-use report (cnfs/funding/reports.py): due by this day after the quarter ends; reminded this many
 # days before. The deadline radar flags a step "at risk" this many days before it is due.
 CNFS_QUARTERLY_REPORT_DAYS = 30
