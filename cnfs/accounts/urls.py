@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import second_factor_views, views
+from . import proconnect, second_factor_views, views
 from .middleware import second_factor_exempt
 
 app_name = "accounts"
@@ -62,6 +62,8 @@ urlpatterns = [
         second_factor_views.webauthn_login_verify,
         name="webauthn_login_verify",
     ),
+    path("proconnect/", proconnect.login, name="proconnect_login"),
+    path("proconnect/retour/", proconnect.callback, name="proconnect_callback"),
     path("agents/", second_factor_views.agents, name="agents"),
     path(
         "agents/<int:user_id>/double-authentification/reinitialiser/",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -28,6 +29,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect_enabled=settings.PROCONNECT_ENABLED, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

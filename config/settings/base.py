@@ -111,6 +111,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "cnfs.accounts.proconnect.ProConnectBackend",  # answers only to a ProConnect callback, when configured
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -163,6 +164,30 @@ OTP_TOTP_ISSUER = "Conseiller numérique"
 OTP_TOTP_THROTTLE_FACTOR = 1
 # WebAuthn (passkeys, security keys): the relying party is the site's host name, its origin the public address.
 CNFS_WEBAUTHN_RP_NAME = "Conseiller numérique France Services"
+
+# ProConnect for agents (cnfs/accounts/proconnect.py, mozilla-django-oidc), configured by environment variables (see
+# env.py); without PROCONNECT_CLIENT_ID the button is hidden and the backend answers nothing. An agent is matched by
+# email and must already hold an agent role. A login whose ID token's `acr` is one of PROCONNECT_MFA_ACR counts as
+# the second factor (ProConnect's own multi-factor levels); any other still asks for the platform's second factor.
+PROCONNECT_ENABLED = bool(env.PROCONNECT_CLIENT_ID and env.PROCONNECT_URL)
+PROCONNECT_ISSUER = env.PROCONNECT_URL
+PROCONNECT_MFA_ACR = ["eidas2", "eidas3"]
+OIDC_RP_CLIENT_ID = env.PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env.PROCONNECT_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{env.PROCONNECT_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{env.PROCONNECT_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{env.PROCONNECT_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{env.PROCONNECT_URL}/jwks"
+OIDC_OP_LOGOUT_ENDPOINT = f"{env.PROCONNECT_URL}/session/end"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name uid"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect_callback"
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True

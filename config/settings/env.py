@@ -67,3 +67,9 @@ if TRUSTED_PROXIES is not None and TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(
         "La variable d'environnement CNFS_TRUSTED_PROXIES doit être positive ou nulle."
     )
+# ProConnect (the State's OpenID Connect federation for public agents): the login button shows only when the client
+# id is set. PROCONNECT_URL is the provider's base (its endpoints are /authorize, /token, /userinfo, /jwks, /session/end
+# under it, e.g. https://auth.agentconnect.gouv.fr/api/v2 in production, the integration platform's in test).
+PROCONNECT_CLIENT_ID = get("PROCONNECT_CLIENT_ID")
+PROCONNECT_CLIENT_SECRET = get("PROCONNECT_CLIENT_SECRET")
+PROCONNECT_URL = get("PROCONNECT_URL").rstrip("/")
