@@ -99,6 +99,7 @@ def pass_second_factor(page, email: str):
         code = _next_code(device)
         page.get_by_label("Code", exact=False).first.fill(code)
         page.get_by_role("button", name="Valider", exact=True).click()
+        page.wait_for_url(lambda url: "/double-authentification/" not in url)
     elif "/double-authentification/application/" in page.url:
         from base64 import b32decode
 
@@ -107,6 +108,7 @@ def pass_second_factor(page, email: str):
         page.get_by_label("Code à 6 chiffres").fill(f"{TOTP(key).token():06d}")
         page.get_by_role("button", name="Valider le code").click()
         page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+        page.wait_for_url(lambda url: "/double-authentification/" not in url)
 
 
 def _next_code(device) -> str:
