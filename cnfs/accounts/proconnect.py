@@ -39,8 +39,8 @@ class ProConnectBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if not settings.PROCONNECT_ENABLED or request is None:
             return None
-        if not request.GET.get("code"):
-            return None  # not a ProConnect callback (a password login goes through here too)
+        if "nonce" not in kwargs or "password" in kwargs or not request.GET.get("code"):
+            return None  # not the ProConnect callback (a password login goes through here too)
         try:
             return super().authenticate(request, **kwargs)
         except (SuspiciousOperation, ValueError, KeyError, requests.RequestException) as error:

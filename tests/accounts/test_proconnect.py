@@ -169,3 +169,10 @@ def test_the_provider_being_down_is_a_message_not_a_500(client, proconnect):
     proconnect.post(f"{ISSUER}/token", status=503)
     response = finish(client, params)
     assert response.status_code == 302 and response["Location"] == LOGIN
+
+
+def test_a_password_login_never_reaches_the_provider(client, proconnect):
+    UserFactory(email="julie.agent@allier.gouv.fr", role=Role.PREFECTURE)
+    client.post(f"{LOGIN}?code=x&state=y", {"username": "julie.agent@allier.gouv.fr", "password": "mauvais"})
+    assert len(proconnect.calls) == 0
+    assert "_auth_user_id" not in client.session
