@@ -285,3 +285,40 @@ def test_throttling_after_wrong_totp_codes(client):
     client.post(VERIFY, {"code": "000000"})
     response = client.post(VERIFY, {"code": code_for(device, 1)})  # right, but too soon after a wrong one
     assert "patientez quelques secondes" in response.text
+
+
+PERSONAL_PAGES = [
+    ("get", "accounts:second_factor"),
+    ("get", "accounts:second_factor_setup"),
+    ("get", "accounts:second_factor_verify"),
+    ("get", "accounts:recovery_codes"),
+    ("get", "accounts:webauthn_register"),
+    ("post", "accounts:regenerate_recovery_codes"),
+    ("post", "accounts:webauthn_register_options"),
+    ("post", "accounts:webauthn_login_options"),
+    ("post", "accounts:webauthn_register_verify"),
+    ("post", "accounts:webauthn_login_verify"),
+]
+
+
+@pytest.mark.parametrize(("method", "name"), PERSONAL_PAGES)
+def test_personal_second_factor_pages_serve_every_role_and_send_anonymous_to_login(
+    client, users_by_role, method, name
+):
+    """Each person acts on their own devices only (no object of another person is addressed), so every role is
+    served: a page, a redirection to the next step, or a refusal of the empty submission — never a 403 or a 500."""
+    url = reverse(name)
+    for role, user in users_by_role.items():
+        client.force_login(user)
+        status = getattr(client, method)(url).status_code
+        assert status in (200, 302, 400), (role, status)
+        client.logout()
+    response = getattr(client, method)(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert client.get(reverse("accounts:remove_device", args=["totp", 1])).status_code == 302  # anonymous
+
+
+def test_get_is_refused_on_the_actions(client):
+    client.force_login(UserFactory(role=Role.ANCT))
+    for name in ("accounts:regenerate_recovery_codes", "accounts:webauthn_login_verify"):
+        assert client.get(reverse(name)).status_code == 405
