@@ -47,7 +47,8 @@ def second_factor_exempt(view):
 class SecondFactorMiddleware:
     """A logged-in person whose roles require a second factor (roles.SECOND_FACTOR_ROLES) and who has not passed one
     in this session reaches no page but enrolment (no device yet), verification and logout: every other page
-    redirects there, with the page asked for kept in `next`. Public pages (login_not_required) stay reachable."""
+    redirects there, with the page asked for kept in `next`. Public pages (login_not_required) stay reachable. A
+    person of another role who enrolled a device is asked for it at each login as well."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,11 +65,17 @@ class SecondFactorMiddleware:
             view_func, "second_factor_exempt", False
         ):
             return None
-        if not second_factor.is_required(request.user, request.role_context.assignments):
+        required = second_factor.is_required(request.user, request.role_context.assignments)
+        # Someone who chose to enrol passes it too (the session says so from the login on, see signals.py).
+        if not required and not request.session.get(second_factor.ENROLLED_SESSION_KEY):
             return None
         if second_factor.is_verified(request):
             return None
-        target = "accounts:second_factor_verify"
-        if not second_factor.has_device(request.user):
+        if second_factor.has_device(request.user):
+            target = "accounts:second_factor_verify"
+        elif required:
             target = "accounts:second_factor_setup"
+        else:  # their devices were removed meanwhile: nothing to ask
+            request.session.pop(second_factor.ENROLLED_SESSION_KEY, None)
+            return None
         return redirect_to_login(request.get_full_path(), reverse(target), REDIRECT_FIELD_NAME)

@@ -30,6 +30,7 @@ from .models import RecoveryCode, RecoveryCodeDevice, RoleAssignment, WebAuthnDe
 from .roles import SECOND_FACTOR_ROLES
 
 PROCONNECT_MFA_SESSION_KEY = "cnfs_proconnect_mfa"
+ENROLLED_SESSION_KEY = "cnfs_second_factor_enrolled"
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper
 TOTP_NAME = "Application d'authentification"
 

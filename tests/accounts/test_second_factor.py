@@ -322,3 +322,18 @@ def test_get_is_refused_on_the_actions(client):
     client.force_login(UserFactory(role=Role.ANCT))
     for name in ("accounts:regenerate_recovery_codes", "accounts:webauthn_login_verify"):
         assert client.get(reverse(name)).status_code == 405
+
+
+def test_a_structure_user_who_enrolled_is_asked_for_it_at_each_login(client):
+    user = UserFactory(role=Role.STRUCTURE)
+    device, _ = enrol(client, user)
+    client.logout()
+    login_with_password(client, user)
+    assert client.get(HOME)["Location"].startswith(VERIFY)
+    assert client.post(VERIFY, {"code": code_for(device, 1)}).status_code == 302
+    assert client.get(HOME).status_code == 200
+    # Removing their only device (allowed: not required for the role) ends it.
+    assert client.post(reverse("accounts:remove_device", args=["totp", device.pk])).status_code == 302
+    client.logout()
+    login_with_password(client, user)
+    assert client.get(HOME).status_code == 200
