@@ -337,3 +337,22 @@ def test_a_structure_user_who_enrolled_is_asked_for_it_at_each_login(client):
     client.logout()
     login_with_password(client, user)
     assert client.get(HOME).status_code == 200
+
+
+def test_the_agents_page_costs_the_same_whatever_the_number_of_agents(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory(role=Role.ANCT))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("accounts:agents")).status_code == 200
+        return len(captured)
+
+    UserFactory(role=Role.PREFECTURE)
+    few = queries()
+    for role in (Role.BDT, Role.TRAINING_PROVIDER, Role.PREFECTURE, Role.ANCT):
+        agent = UserFactory(role=role)
+        TOTPDevice.objects.create(user=agent, name="App", confirmed=True)
+    assert queries() == few
