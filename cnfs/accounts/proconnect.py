@@ -11,17 +11,21 @@
   exactly as after a password.
 """
 
+from urllib.parse import urlencode
+
 import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseRedirect
+from django.utils.crypto import get_random_string
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from cnfs.journal.services import record
+from cnfs.notifications.services import absolute_url
 
 from .models import RoleAssignment, User
 from .roles import AGENT_ROLES
@@ -108,3 +112,15 @@ class ProConnectCallbackView(OIDCAuthenticationCallbackView):
 
 login = login_not_required(require_GET(ProConnectLoginView.as_view()))
 callback = login_not_required(require_GET(ProConnectCallbackView.as_view()))
+
+
+def end_session_url(id_token: str) -> str:
+    """Where to send the browser after logging out of the platform, so that the ProConnect session ends too."""
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "state": get_random_string(32),
+            "post_logout_redirect_uri": absolute_url("/"),
+        }
+    )
+    return f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{query}"

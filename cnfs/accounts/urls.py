@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import proconnect, second_factor_views, views
@@ -8,7 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("deconnexion/", second_factor_exempt(views.LogoutView.as_view()), name="logout"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

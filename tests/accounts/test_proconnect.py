@@ -176,3 +176,25 @@ def test_a_password_login_never_reaches_the_provider(client, proconnect):
     client.post(f"{LOGIN}?code=x&state=y", {"username": "julie.agent@allier.gouv.fr", "password": "mauvais"})
     assert len(proconnect.calls) == 0
     assert "_auth_user_id" not in client.session
+
+
+def test_logging_out_after_proconnect_ends_the_proconnect_session_too(client, proconnect, settings):
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{ISSUER}/session/end"
+    UserFactory(email="anct.agent@anct.gouv.fr", role=Role.ANCT)
+    params = start(client)
+    provider(proconnect, nonce=params["nonce"], email="anct.agent@anct.gouv.fr", acr="eidas2")
+    finish(client, params)
+    id_token = client.session["oidc_id_token"]
+    response = client.post(reverse("accounts:logout"))
+    location = urlsplit(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{ISSUER}/session/end"
+    query = parse_qs(location.query)
+    assert query["id_token_hint"] == [id_token] and query["post_logout_redirect_uri"] == [
+        "http://testserver/"
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_logging_out_after_a_password_login_stays_on_the_platform(client, proconnect):
+    client.force_login(UserFactory(role=Role.STRUCTURE))
+    assert client.post(reverse("accounts:logout"))["Location"] == reverse("public:home")
