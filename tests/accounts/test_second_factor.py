@@ -356,3 +356,14 @@ def test_the_agents_page_costs_the_same_whatever_the_number_of_agents(client):
         agent = UserFactory(role=role)
         TOTPDevice.objects.create(user=agent, name="App", confirmed=True)
     assert queries() == few
+
+
+@pytest.mark.parametrize("code", ["\x00\x00\x00\x00\x00\x00", "12 34 5\x00", "9" * 11, "１２３４５６"])
+def test_hostile_enrolment_codes_are_refused_next_to_the_field(client, code):
+    user = UserFactory(role=Role.PREFECTURE)
+    login_with_password(client, user)
+    client.get(SETUP)
+    response = client.post(SETUP, {"code": code})
+    assert response.status_code == 400
+    assert "fr-input-group--error" in response.text or 'class="fr-error-text"' in response.text
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
