@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import include, path
 
+from cnfs.api.v1 import urls as api_v1_urls
+
 urlpatterns = [
     path("", include("cnfs.public.urls")),
     path("compte/", include("cnfs.accounts.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("candidats/", include("cnfs.candidates.urls")),
     path("recrutement/", include("cnfs.recruitment.urls")),
     path("", include("cnfs.funding.urls")),
+    path("api/v1/", api_v1_urls()),
+    path("api/", include("cnfs.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -125,3 +125,11 @@ def _next_code(device) -> str:
         if target <= now + device.drift + 1:
             return f"{TOTP(device.bin_key, drift=target - now).token():06d}"
         time.sleep(1)
+
+
+def follow_menu(page, label, group=None):
+    """Clicks `label` in the header's main menu, opening its sub-menu `group` first (cnfs.dashboard.navigation)."""
+    nav = page.get_by_role("navigation", name="Menu principal")
+    if group:
+        nav.get_by_role("button", name=group, exact=True).click()
+    nav.get_by_role("link", name=label, exact=True).click()

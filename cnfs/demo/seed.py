@@ -157,6 +157,9 @@ def seed() -> dict:
 
     seed_funding(anct=users[Role.ANCT])
     seed_file()
+    from .api import seed_api
+
+    seed_api(anct=users[Role.ANCT])
     return summary()
 
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "cnfs.recruitment",
     "cnfs.funding",
     "cnfs.training",
+    "cnfs.statistics",
+    "cnfs.api",
     "cnfs.journal",
     "cnfs.notifications",
     "cnfs.public",
@@ -153,6 +155,9 @@ CNFS_TRUSTED_PROXIES = env.TRUSTED_PROXIES if env.TRUSTED_PROXIES is not None el
 CNFS_RATE_LIMITS = {
     "address": (3, timedelta(hours=1)),
     "client": (20, timedelta(hours=1)),
+    # public API (cnfs/api): per partner token, and per client address without a token
+    "api_token": (env.API_RATE_LIMIT_TOKEN, timedelta(hours=1)),
+    "api_client": (env.API_RATE_LIMIT_CLIENT, timedelta(hours=1)),
 }
 
 # Second factor (cnfs/accounts/second_factor.py, django-otp): the roles that must pass one at every login are fixed in

@@ -73,3 +73,7 @@ if TRUSTED_PROXIES is not None and TRUSTED_PROXIES < 0:
 PROCONNECT_CLIENT_ID = get("PROCONNECT_CLIENT_ID")
 PROCONNECT_CLIENT_SECRET = get("PROCONNECT_CLIENT_SECRET")
 PROCONNECT_URL = get("PROCONNECT_URL").rstrip("/")
+
+# Public API rate limits, requests per hour (cnfs/api): per partner token, per client address without a token.
+API_RATE_LIMIT_TOKEN = integer("CNFS_API_RATE_LIMIT_TOKEN", 5000)
+API_RATE_LIMIT_CLIENT = integer("CNFS_API_RATE_LIMIT_CLIENT", 1000)
