@@ -72,6 +72,7 @@ def build(scale: float, seed: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from bench.second_factor import mark_passed
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.candidates.models import Candidate, territory_of
@@ -252,6 +253,7 @@ def build(scale: float, seed: int) -> dict:
     store[SESSION_KEY] = str(agent.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = agent.get_session_auth_hash()
+    mark_passed(store, agent)
     store.create()
     counts = {
         "structures": len(structures),

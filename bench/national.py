@@ -152,6 +152,7 @@ def build(scale: float, seed: int) -> dict:
     from django.db.models import Count
     from django.utils import timezone
 
+    from bench.second_factor import mark_passed
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, PixResult, territory_of
@@ -471,6 +472,7 @@ def build(scale: float, seed: int) -> dict:
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        mark_passed(store, user)
         store.create()
         return store.session_key
 

@@ -41,6 +41,7 @@ def main(argv=None):
 
 
 def run(rows, repeat):
+    from bench.second_factor import mark_passed
     from cnfs.accounts.roles import Role
     from tests.factories import PrefectOpinionFactory, StructureApplicationFactory, UserFactory, WaveFactory
 
@@ -53,6 +54,9 @@ def run(rows, repeat):
             StructureApplicationFactory(submitted=True, wave=wave, zrr=n % 3 == 0)
     client = Client()
     client.force_login(agent)
+    session = client.session
+    mark_passed(session, agent)
+    session.save()
     for label, url, params in [
         ("liste, page 1", reverse("concertation:list"), {}),
         ("liste, dernière page", reverse("concertation:list"), {"page": rows // 50}),

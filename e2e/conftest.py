@@ -85,6 +85,48 @@ def demo_data(transactional_db):
     return demo
 
 
+def pass_second_factor(page, email: str):
+    """After the password: an agent (or training provider) lands on the second-factor page. A demo agent types the
+    code of the demo key (the device's next unused time step, since one code serves once); an agent without a
+    device enrols, reading the key shown on the page like a person typing it into an app, then notes the recovery
+    codes. Anyone else is already on their page."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.wait_for_load_state()
+    if "/double-authentification/verification/" in page.url:
+        device = TOTPDevice.objects.get(user__email__iexact=email, confirmed=True)
+        code = _next_code(device)
+        page.get_by_label("Code", exact=False).first.fill(code)
+        page.get_by_role("button", name="Valider", exact=True).click()
+        page.wait_for_url(lambda url: "/double-authentification/" not in url)
+    elif "/double-authentification/application/" in page.url:
+        from base64 import b32decode
+
+        secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+        key = b32decode(secret + "=" * (-len(secret) % 8))
+        page.get_by_label("Code à 6 chiffres").fill(f"{TOTP(key).token():06d}")
+        page.get_by_role("button", name="Valider le code").click()
+        page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+        page.wait_for_url(lambda url: "/double-authentification/" not in url)
+
+
+def _next_code(device) -> str:
+    """A code the device accepts now: its window is the current 30-second step (shifted by the drift it learnt)
+    give or take one, and never a step at or before the last one accepted (one code serves once); waits for the next
+    step when the window is used up."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    while True:
+        now = TOTP(device.bin_key).t()
+        target = max(now, device.last_t + 1, now + device.drift - 1)
+        if target <= now + device.drift + 1:
+            return f"{TOTP(device.bin_key, drift=target - now).token():06d}"
+        time.sleep(1)
+
+
 def follow_menu(page, label, group=None):
     """Clicks `label` in the header's main menu, opening its sub-menu `group` first (cnfs.dashboard.navigation)."""
     nav = page.get_by_role("navigation", name="Menu principal")

@@ -11,7 +11,7 @@ from e2e.test_invitation import login
 pytestmark = pytest.mark.e2e
 
 EXTRA_PAGES = {
-    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes"],
+    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes", "accounts:agents"],
     "prefecture": ["concertation:changes"],
     "structure": ["structures:job_posting", "recruitment:invite", "funding:structure_contracts"],
     "candidate": ["candidates:edit_profile", "candidates:withdraw", "candidates:delete_account"],
@@ -32,6 +32,7 @@ def test_every_page_of_the_role_is_accessible(page, demo_data, account):
     login(page, account.email)
     names = [item.url_name for item in navigation_for(account.role) if item.url_name]
     names += EXTRA_PAGES.get(account.role.value, []) + ["accounts:profile", "accounts:password_change"]
+    names += ["accounts:second_factor", "accounts:second_factor_setup", "accounts:webauthn_register"]
     for name in names:
         response = page.goto(reverse(name))
         assert response.status == 200, f"{name} → {response.status}"

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cnfs.demo.seed import DEMO_PASSWORD
-from e2e.conftest import assert_accessible, follow_menu
+from e2e.conftest import assert_accessible, follow_menu, pass_second_factor
 
 pytestmark = pytest.mark.e2e
 
@@ -14,6 +14,7 @@ def login(page, email, password=DEMO_PASSWORD):
     page.get_by_label("Adresse électronique", exact=True).fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    pass_second_factor(page, email)
     expect(page).to_have_url(re.compile(r"/espace/$"))
 
 
@@ -53,6 +54,16 @@ def test_anct_invites_a_prefecture_agent_who_creates_an_account_from_the_email(p
     page.locator("#id_password1").fill("Allier-Prefecture-2026!")
     page.get_by_label("Confirmation du mot de passe").fill("Allier-Prefecture-2026!")
     page.get_by_role("button", name="Créer mon compte et accepter").click()
+    # An agent enrols a second factor before any page: a wrong code first, then the app's code.
+    expect(page).to_have_url(re.compile(r"/double-authentification/application/"))
+    assert_accessible(page, "double-authentification-enrolement")
+    page.get_by_label("Code à 6 chiffres").fill("000000")
+    page.get_by_role("button", name="Valider le code").click()
+    expect(page.locator("#id_code-error")).to_contain_text("Ce code n'est pas valide")
+    page.wait_for_timeout(
+        1100
+    )  # after a wrong code, the next one is checked only a second later (django-otp)
+    pass_second_factor(page, "agent.allier@exemple.gouv.fr")
     expect(page).to_have_url(re.compile(r"/espace/$"))
     expect(page.locator("main")).to_contain_text("Préfecture — Allier (03)")
     assert_accessible(page, "espace-prefecture-invite")

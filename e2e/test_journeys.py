@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cnfs.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, pass_second_factor
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +40,7 @@ def test_each_demo_account_goes_from_home_to_its_space(page, demo_data, account)
     page.get_by_label("Adresse électronique", exact=True).fill(account.email)
     page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    pass_second_factor(page, account.email)
     expect(page).to_have_url(re.compile(r"/espace/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
     expect(page.locator("main")).to_contain_text(account.role.label)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from cnfs.demo.recruitment import demo_pdf
 from cnfs.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
-from e2e.conftest import assert_accessible, follow_menu
+from e2e.conftest import assert_accessible, follow_menu, pass_second_factor
 
 pytestmark = pytest.mark.e2e
 EMAIL = "apolline.brehat@exemple.fr"
@@ -28,6 +28,7 @@ def login(page, email, password=DEMO_PASSWORD):
     page.get_by_label("Adresse électronique", exact=True).fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    pass_second_factor(page, email)
     expect(page).to_have_url(re.compile(r"/espace/$"))
     assert_accessible(page)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cnfs.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, pass_second_factor
 from tests.factories import valid_siret
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +27,7 @@ def login(page, email):
     page.get_by_label("Adresse électronique", exact=True).fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    pass_second_factor(page, email)
     expect(page).to_have_url(re.compile(r"/espace/$"))
 
 

@@ -6,6 +6,33 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` skips the password; for a role that requires a second factor it also records, as
+    the verification page does, a confirmed TOTP device as passed in the session (django-otp's session key), so that
+    view tests reach their page. `client.force_login(user, second_factor_passed=False)` logs in without it: the tests of
+    the enforcement (tests/accounts/test_second_factor.py) use it."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cnfs.accounts import second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_factor_passed=True):
+        original(self, user, backend)
+        if second_factor_passed and second_factor.is_required(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Tests", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _media_and_private_storage(settings, tmp_path):
     settings.PRIVATE_ROOT = tmp_path / "private"
 

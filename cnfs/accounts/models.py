@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_otp.models import Device
 
 from .roles import Role
 
@@ -244,3 +245,55 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key[:8]}… {self.count}"
+
+
+class RecoveryCodeDevice(Device):
+    """The set of single-use recovery codes of one account, for when its authenticator is lost. The codes are shown
+    once, when issued, and only their SHA-256 is stored (each has 60 random bits: a hash is enough)."""
+
+    class Meta(Device.Meta):
+        verbose_name = "codes de secours"
+        verbose_name_plural = "codes de secours"
+
+    def verify_token(self, token) -> bool:
+        digest = hash_token(normalize_recovery_code(token))
+        # One UPDATE that only matches an unused code: two concurrent uses of one code cannot both succeed.
+        return bool(self.codes.filter(code_hash=digest, used_at__isnull=True).update(used_at=timezone.now()))
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+def normalize_recovery_code(token) -> str:
+    """What the person typed, without spaces or dashes, upper-case (codes are shown as XXXX-XXXX-XXXX)."""
+    return "".join(ch for ch in str(token or "") if ch.isalnum()).upper()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+        constraints = [models.UniqueConstraint(fields=["device", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self):
+        return f"Code de secours n° {self.pk}"
+
+
+class WebAuthnDevice(Device):
+    """A passkey or security key registered with WebAuthn: its credential id and public key (COSE), never a secret."""
+
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "clé de sécurité"
+
+    def verify_token(self, token) -> bool:
+        return False  # verified by an assertion (cnfs/accounts/webauthn.py), never by a typed code

@@ -36,9 +36,11 @@ def _key(scope: str, kind: str, value: str) -> str:
     return hmac.new(secret, f"{scope}\0{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def hit(scope: str, kind: str, value: str) -> int:
-    """Counts one more action of `value` for `scope` in the current window of `kind`; returns the new count."""
-    limit, period = settings.CNFS_RATE_LIMITS[kind]
+def hit(scope: str, kind: str, value: str, *, period=None) -> int:
+    """Counts one more action of `value` for `scope` in the current window of `kind` (or of the `period` given);
+    returns the new count."""
+    if period is None:
+        _, period = settings.CNFS_RATE_LIMITS[kind]
     seconds = max(1, int(period.total_seconds()))
     now = timezone.now()
     window = int(now.timestamp()) // seconds

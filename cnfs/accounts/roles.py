@@ -27,3 +27,6 @@ ROLE_SCOPE = {
 }
 
 AGENT_ROLES = frozenset({Role.ANCT, Role.PREFECTURE, Role.BDT})
+# Roles that must pass a second factor at every login (enrolment forced at the first); every other role may enrol.
+# Fixed here rather than in a setting, so that no environment can turn it off.
+SECOND_FACTOR_ROLES = AGENT_ROLES | {Role.TRAINING_PROVIDER}

@@ -23,6 +23,16 @@ def journal_login(sender, request, user, **kwargs):
     record("account.login", user, by=user)
 
 
+@receiver(user_logged_in, dispatch_uid="cnfs-second-factor-enrolled")
+def remember_enrolment(sender, request, user, **kwargs):
+    """Whoever has a device (even where their role does not require one) is asked for it after the password: the
+    session notes it once here rather than looking the devices up at each request."""
+    from . import second_factor
+
+    if request is not None and hasattr(request, "session") and second_factor.has_device(user):
+        request.session[second_factor.ENROLLED_SESSION_KEY] = True
+
+
 @receiver(user_login_failed, dispatch_uid="cnfs-journal-login-failed")
 def journal_login_failed(sender, credentials, request=None, **kwargs):
     account = _account_of(request, credentials)

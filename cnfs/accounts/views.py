@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -28,6 +29,23 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect_enabled=settings.PROCONNECT_ENABLED, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """After a ProConnect login, logging out here also ends the ProConnect session (its end-session endpoint, with
+    the ID token as hint), as the federation asks of every service."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token") if settings.PROCONNECT_ENABLED else None
+        response = super().post(request, *args, **kwargs)
+        if id_token:
+            from .proconnect import end_session_url
+
+            return redirect(end_session_url(id_token))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -104,6 +104,9 @@ class Candidate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField("données effacées le", null=True, blank=True)
+    # Warned by email that the data will be erased for inactivity (cnfs/candidates/retention.py); cleared when the
+    # person comes back.
+    retention_warned_at = models.DateTimeField("averti de l'effacement le", null=True, blank=True)
 
     objects = CandidateQuerySet.as_manager()
 

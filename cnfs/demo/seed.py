@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from cnfs.accounts import second_factor
 from cnfs.accounts.models import RoleAssignment, User
 from cnfs.accounts.roles import Role
 from cnfs.structures.models import Structure, StructureType
@@ -13,6 +14,9 @@ from cnfs.training.models import TrainingProvider
 
 DEMO_PASSWORD = "Demo-Cnfs-2026!"
 DEMO_DOMAIN = "demo.conseiller-numerique.fr"
+# The demo agents' authenticator key (their roles require a second factor): shown by `make run` (demo_accounts) to be
+# added to an authenticator app, and used by the browser tests to compute the codes. Demo data only.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,21 @@ def _commune(code):
     return Commune.objects.filter(pk=code).first()
 
 
+def demo_totp_code(steps_ahead: int = 0) -> str:
+    """The code an authenticator app holding DEMO_TOTP_KEY shows now (or so many 30-second steps later)."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(bytes.fromhex(DEMO_TOTP_KEY), step=30, t0=0, digits=6, drift=steps_ahead).token():06d}"
+
+
+def enrol_demo_totp(user) -> None:
+    """Through the real enrolment: the device, then its first code."""
+    if second_factor.has_device(user):
+        return
+    device = second_factor.start_totp(user, key=DEMO_TOTP_KEY)
+    second_factor.confirm_totp(user, device, demo_totp_code())
+
+
 @transaction.atomic
 def seed() -> dict:
     allier = Departement.objects.get(pk="03")
@@ -114,6 +133,8 @@ def seed() -> dict:
             defaults=scopes.get(account.role, {}),
         )
         users[account.role] = user
+        if second_factor.is_required(user):
+            enrol_demo_totp(user)
     # The coordinator is also an advisor: one account, two roles (switch in the header).
     RoleAssignment.objects.get_or_create(user=users[Role.COORDINATOR], role=Role.ADVISOR, scope_id="")
     # A second préfecture agent, for the région, shows the région scope.

@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "cnfs.core",
     "cnfs.territories",
     "cnfs.accounts",
@@ -52,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cnfs.accounts.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cnfs.accounts.middleware.RoleContextMiddleware",
+    "cnfs.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -110,6 +115,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "cnfs.accounts.proconnect.ProConnectBackend",  # answers only to a ProConnect callback, when configured
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -155,6 +161,40 @@ CNFS_RATE_LIMITS = {
     "api_token": (env.API_RATE_LIMIT_TOKEN, timedelta(hours=1)),
     "api_client": (env.API_RATE_LIMIT_CLIENT, timedelta(hours=1)),
 }
+
+# Second factor (cnfs/accounts/second_factor.py, django-otp): the roles that must pass one at every login are fixed in
+# code (roles.SECOND_FACTOR_ROLES), no setting turns it off. Code attempts: so many per account in a window (on top of
+# django-otp's own growing delay after each wrong TOTP code). Recovery codes: how many are issued at once.
+CNFS_SECOND_FACTOR_ATTEMPTS = (10, timedelta(minutes=15))
+CNFS_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Conseiller numérique"
+OTP_TOTP_THROTTLE_FACTOR = 1
+# WebAuthn (passkeys, security keys): the relying party is the site's host name, its origin the public address.
+CNFS_WEBAUTHN_RP_NAME = "Conseiller numérique France Services"
+
+# ProConnect for agents (cnfs/accounts/proconnect.py, mozilla-django-oidc), configured by environment variables (see
+# env.py); without PROCONNECT_CLIENT_ID the button is hidden and the backend answers nothing. An agent is matched by
+# email and must already hold an agent role. A login whose ID token's `acr` is one of PROCONNECT_MFA_ACR counts as
+# the second factor (ProConnect's own multi-factor levels); any other still asks for the platform's second factor.
+PROCONNECT_ENABLED = bool(env.PROCONNECT_CLIENT_ID and env.PROCONNECT_URL)
+PROCONNECT_ISSUER = env.PROCONNECT_URL
+PROCONNECT_MFA_ACR = ["eidas2", "eidas3"]
+OIDC_RP_CLIENT_ID = env.PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env.PROCONNECT_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{env.PROCONNECT_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{env.PROCONNECT_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{env.PROCONNECT_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{env.PROCONNECT_URL}/jwks"
+OIDC_OP_LOGOUT_ENDPOINT = f"{env.PROCONNECT_URL}/session/end"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name uid"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect_callback"
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
@@ -204,12 +244,19 @@ CNFS_DAILY_TASKS = {
     "grant_file_review_reminders": ("cnfs.funding.tasks.send_review_reminders", "07:45"),
     "quarterly_report_reminders": ("cnfs.funding.reports.send_quarterly_report_reminders", "07:50"),
     "export_purge": ("cnfs.exports.tasks.purge_exports", "03:15"),
+    "personal_data_retention": ("cnfs.candidates.retention.apply_retention", "03:00"),
 }
 # Background exports (cnfs/exports): a file is kept this long, then purged; the progress is written every so many
 # rows (one UPDATE), the rows read from the database in chunks of so many.
 CNFS_EXPORT_TTL = timedelta(hours=24)
 CNFS_EXPORT_PROGRESS_EVERY = 1000
 CNFS_EXPORT_CHUNK_SIZE = 2000
+# Personal data retention (SPEC §15, cnfs/candidates/retention.py; stated on the "Données personnelles" page): a
+# candidate inactive this long is warned by email, then anonymised this long after the warning unless they log in;
+# an account whose email was never confirmed is deleted this long after sign-up.
+CNFS_CANDIDATE_INACTIVITY = timedelta(days=730)
+CNFS_RETENTION_WARNING_NOTICE = timedelta(days=30)
+CNFS_UNCONFIRMED_ACCOUNT_RETENTION = timedelta(days=30)
 # Quarterly subsidy-use report (cnfs/funding/reports.py): due by this day after the quarter ends; reminded this many
 # days before. The deadline radar flags a step "at risk" this many days before it is due.
 CNFS_QUARTERLY_REPORT_DAYS = 30

@@ -69,6 +69,13 @@ if TRUSTED_PROXIES is not None and TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(
         "La variable d'environnement CNFS_TRUSTED_PROXIES doit être positive ou nulle."
     )
+# ProConnect (the State's OpenID Connect federation for public agents): the login button shows only when the client
+# id is set. PROCONNECT_URL is the provider's base (its endpoints are /authorize, /token, /userinfo, /jwks, /session/end
+# under it, e.g. https://auth.agentconnect.gouv.fr/api/v2 in production, the integration platform's in test).
+PROCONNECT_CLIENT_ID = get("PROCONNECT_CLIENT_ID")
+PROCONNECT_CLIENT_SECRET = get("PROCONNECT_CLIENT_SECRET")
+PROCONNECT_URL = get("PROCONNECT_URL").rstrip("/")
+
 # Public API rate limits, requests per hour (cnfs/api): per partner token, per client address without a token.
 API_RATE_LIMIT_TOKEN = integer("CNFS_API_RATE_LIMIT_TOKEN", 5000)
 API_RATE_LIMIT_CLIENT = integer("CNFS_API_RATE_LIMIT_CLIENT", 1000)

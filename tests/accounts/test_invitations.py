@@ -58,7 +58,9 @@ def test_accepting_creates_the_account_with_its_role_and_logs_in(client, invited
     assert user.email_confirmed
     assignment = RoleAssignment.objects.get(user=user)
     assert (assignment.role, assignment.departement_id) == (Role.PREFECTURE, "03")
-    assert client.get(reverse("dashboard:home")).status_code == 200
+    # Logged in, but an agent enrols a second factor before reaching any page.
+    response = client.get(reverse("dashboard:home"))
+    assert response["Location"].startswith(reverse("accounts:second_factor_setup"))
     actions = set(JournalEntry.objects.values_list("action", flat=True))
     assert {"invitation.sent", "account.created", "role.granted", "invitation.accepted"} <= actions
 

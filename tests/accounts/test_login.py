@@ -18,8 +18,8 @@ def _reset_axes():
 
 @pytest.mark.django_db
 def test_login_by_email_whatever_its_case_lands_on_my_space(client):
-    UserFactory(email="agent@exemple.fr", role=Role.ANCT)
-    response = client.post(LOGIN, {"username": "AGENT@exemple.fr", "password": PASSWORD})
+    UserFactory(email="structure@exemple.fr", role=Role.STRUCTURE)
+    response = client.post(LOGIN, {"username": "STRUCTURE@exemple.fr", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard:home")
     assert client.get(reverse("dashboard:home")).status_code == 200

@@ -80,7 +80,9 @@ def test_list_runs_a_constant_number_of_queries(client, django_assert_num_querie
     PrefectOpinionFactory.create_batch(rows)
     client.force_login(UserFactory(role=Role.PREFECTURE))
     client.get(reverse("concertation:list"))  # warm the session
-    with django_assert_num_queries(7):  # the page's rows, then their posts granted in one query
+    with django_assert_num_queries(
+        8
+    ):  # the page's rows, then their posts granted in one query (+ the 2FA device)
         response = client.get(reverse("concertation:list"))
     assert response.status_code == 200
 
@@ -278,7 +280,9 @@ def test_national_list_runs_a_constant_number_of_queries(client, django_assert_n
     StructureApplicationFactory.create_batch(rows, submitted=True, commune=lyon)
     client.force_login(UserFactory(role=Role.ANCT))
     client.get(reverse("concertation:list"))
-    with django_assert_num_queries(10):  # the page's rows, then their posts granted in one query
+    with django_assert_num_queries(
+        11
+    ):  # the page's rows, then their posts granted in one query (+ the 2FA device)
         response = client.get(reverse("concertation:list"), {"region": "84"})
     assert response.status_code == 200
     assert "Lyon" in response.content.decode()

@@ -104,7 +104,7 @@ def test_only_hire_requests_are_listed_and_the_page_costs_the_same_whatever_the_
     _match("Apolline", "Martin", "Commune de Vichy")
     MatchFactory(shortlisted=True)
     anct.get(URL)  # warm the session and role lookups
-    with django_assert_num_queries(6) as one:  # + the grant files of the page
+    with django_assert_num_queries(7) as one:  # + the grant files of the page, + the 2FA device
         anct.get(URL, {"q": "a"})
     for n in range(3):
         _match("Léa", f"Martin{n}", f"Commune {n}")

@@ -1,6 +1,9 @@
+from base64 import b32encode
+
 from django.core.management.base import BaseCommand
 
-from cnfs.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cnfs.accounts.roles import SECOND_FACTOR_ROLES
+from cnfs.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY
 
 
 class Command(BaseCommand):
@@ -19,5 +22,12 @@ class Command(BaseCommand):
             f"  Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})",
         ]
         lines += [f"    {a.email.ljust(width)}  {a.role.label} — {a.description}" for a in DEMO_ACCOUNTS]
+        key = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        agents = ", ".join(a.email.split("@")[0] for a in DEMO_ACCOUNTS if a.role in SECOND_FACTOR_ROLES)
+        lines += [
+            "",
+            f"  Double authentification des agents ({agents}) : ajoutez la clé {key}",
+            "  à une application d'authentification (TOTP, 6 chiffres, 30 secondes) et saisissez le code affiché.",
+        ]
         lines.append("")
         self.stdout.write("\n".join(lines))
