@@ -11,6 +11,7 @@ urlpatterns = [
     path("courriels/", include("cnfs.notifications.urls")),
     path("candidats/", include("cnfs.candidates.urls")),
     path("recrutement/", include("cnfs.recruitment.urls")),
+    path("formation/", include("cnfs.training.urls")),
     path("", include("cnfs.funding.urls")),
 ]
 

@@ -63,6 +63,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "funding:national",
             description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
         ),
+        NavItem(
+            "Formation",
+            "training:national",
+            description="Conseillers par organisme et par parcours, sessions sous le seuil de 8, démarrages tardifs.",
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
     ],
     Role.PREFECTURE: [
@@ -79,6 +84,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Financement du territoire",
             "funding:territory",
             description="Subvention prévue et versée aux structures du territoire.",
+        ),
+        NavItem(
+            "Prise de poste",
+            "training:onboarding_rates",
+            description="Prise de poste des conseillers terminée, par département.",
         ),
         NavItem(
             "Échéances du territoire",
@@ -150,6 +160,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Rapport d'utilisation de la subvention, chaque trimestre.",
         ),
         NavItem(
+            "Formation et prise de poste",
+            "training:structure_plan",
+            description="Plan de formation de vos conseillers et liste de prise de poste.",
+        ),
+        NavItem(
             "Mon équipe",
             "structures:team",
             description="Les personnes de votre structure qui utilisent la plateforme.",
@@ -157,8 +172,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.TRAINING_PROVIDER: [
         HOME,
-        NavItem("Conseillers à former", description="Tests de positionnement et parcours."),
-        NavItem("Sessions", description="Sessions de formation et suivi de la certification."),
+        NavItem(
+            "Conseillers à former",
+            "training:provider_advisors",
+            description="Tests de positionnement, parcours, assiduité et certification, par étape.",
+        ),
+        NavItem(
+            "Sessions",
+            "training:sessions",
+            description="Sessions de formation, remplissage face au seuil de 8, confirmation.",
+        ),
     ],
     Role.HUB: [
         HOME,
@@ -173,6 +196,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.ADVISOR: [
         HOME,
+        NavItem(
+            "Ma formation",
+            "training:advisor",
+            description="Votre formation, votre prise de poste et la communauté des conseillers.",
+        ),
         NavItem("Mes comptes rendus d'activité", description="Saisir et consulter vos accompagnements."),
         NavItem("Mes lieux d'activité", description="Vos permanences visibles sur la carte publique."),
         NavItem("Mes statistiques", description="Votre activité en chiffres."),

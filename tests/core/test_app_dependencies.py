@@ -21,7 +21,7 @@ FORBIDDEN = {
     "concertation": {"dashboard", "demo", "recruitment", "funding"},
     "structures": {"dashboard", "demo", "recruitment", "funding"},
     "recruitment": {"dashboard", "demo", "funding"},
-    "funding": {"dashboard", "demo"},
+    "funding": {"dashboard", "demo", "training"},
 }  # fmt: skip
 
 
