@@ -27,6 +27,7 @@ def provider(name="Formation Allier", departements=("03",)) -> TrainingProvider:
 
 def provider_agent(training_provider) -> object:
     user = UserFactory()
+    user.save()  # the password set after creation
     grant(user, Role.TRAINING_PROVIDER, training_provider=training_provider)
     return user
 
