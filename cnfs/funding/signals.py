@@ -5,3 +5,6 @@ from django.dispatch import Signal
 
 # The structure transmitted its grant file to the Banque des Territoires. Arguments: grant_file, by.
 grant_file_transmitted = Signal()
+
+# ANCT validated a contract's termination: the contract has ended. Arguments: contract, day (its last day), by.
+contract_terminated = Signal()

@@ -103,6 +103,13 @@ WORKFLOW = Workflow(
             "complete", {S.IN_TRAINING}, S.COMPLETED, "Enregistrer la fin de formation", roles={PROVIDER}
         ),
         Transition(
+            "contract_ended",
+            {S.TO_POSITION, S.POSITIONED, S.IN_TRAINING},
+            S.DROPPED,
+            "Arrêter (contrat rompu)",
+            roles={SYSTEM},
+        ),
+        Transition(
             "cancel",
             {S.TO_POSITION, S.POSITIONED, S.IN_TRAINING},
             S.CANCELLED,
@@ -415,6 +422,30 @@ def cancel_for(match, *, by=None) -> Training | None:
         return {"session": _close_registration(training, by=by)}
 
     return WORKFLOW.run(training, "cancel", by=by, role=SYSTEM, effect=write, lock=_lock_with_session)
+
+
+def end_with_contract(match, *, day: date, by=None) -> Training | None:
+    """The contract ended (termination validated by ANCT): a training not completed stops, as a dropout for the
+    end of the contract, and its session registration is withdrawn."""
+    from .models import DropoutReason
+
+    training = Training.objects.filter(match=match, status__in=WORKFLOW["contract_ended"].sources).first()
+    if training is None:
+        return None
+
+    def write(training, attempt):
+        training.dropped_on, training.dropout_reason = day, DropoutReason.CONTRACT_ENDED
+        return {"dropped_on": day.isoformat(), "session": _close_registration(training, by=by)}
+
+    return WORKFLOW.run(
+        training,
+        "contract_ended",
+        by=by,
+        role=SYSTEM,
+        effect=write,
+        fields=("dropped_on", "dropout_reason"),
+        lock=_lock_with_session,
+    )
 
 
 def state_counts(queryset) -> dict[str, int]:

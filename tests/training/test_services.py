@@ -240,3 +240,28 @@ def test_a_role_other_than_the_provider_cannot_position(setup):
         services.book_positioning(
             training, day=date(2026, 3, 3), by=UserFactory(role=Role.ANCT), role=Role.ANCT
         )
+
+
+def test_a_validated_termination_stops_the_training(setup, today):
+    from cnfs.funding import terminations
+    from cnfs.funding.models import TerminationMotive
+
+    training_provider, agent = setup
+    training = positioned(hired_training(training_provider=training_provider), agent)
+    training = sessions.register(
+        training, session(training_provider, agent, start=today + timedelta(days=9)), by=agent, role=P
+    )
+    contract = training.match.contracts.get()
+    member = training.match.transitions.filter(name="request_hire").latest("pk").by
+    termination = terminations.request_termination(
+        contract, by=member, motive=TerminationMotive.RESIGNATION, day=today + timedelta(days=3)
+    )
+    terminations.validate_termination(termination, by=UserFactory(role=Role.ANCT))
+    training.refresh_from_db()
+    assert (training.status, training.dropout_reason, training.dropped_on) == (
+        TrainingStatus.DROPPED,
+        DropoutReason.CONTRACT_ENDED,
+        today + timedelta(days=3),
+    )
+    assert training.registrations.get().session.registered_count == 0
+    assert JournalEntry.objects.get(action="training.contract_ended").after["session"] is not None
