@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cnfs.accounts.roles import Role
 from cnfs.journal.models import JournalEntry
-from cnfs.training import sessions
+from cnfs.training import onboarding, sessions
 from cnfs.training.models import (
     OnboardingChecklist,
     SessionRegistration,
@@ -335,3 +335,15 @@ def test_national_table_and_rates(client, world):
     assert world[0].name in page
     rates = client.get(reverse("training:onboarding_rates")).content.decode()
     assert "03 — Allier" in rates
+
+
+def test_the_advisors_space_opens_with_the_checklist_and_the_community(client, world, owner):
+    training = world[2]
+    checklist = onboarding.checklist_for(training.match)
+    checklist.computer_on = date(2026, 3, 1)
+    checklist.save(update_fields=["computer_on"])
+    client.force_login(training.match.candidate.user)
+    page = client.get(reverse("dashboard:home")).content.decode()
+    assert "Ma prise de poste" in page and 'Ordinateur fourni<span class="fr-sr-only"> : fait' in page
+    assert "lesbases.anct.gouv.fr" in page
+    assert "Votre formation : positionné" in page
