@@ -16,6 +16,11 @@ from cnfs.journal.services import record
 from .models import Training, TrainingStatus, WeeklyAttendance
 
 
+def hours_text(value) -> str:
+    """280, 7,5: hours as the French read them, whatever the database's decimal scale."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
 def monday(day):
     return day - timedelta(days=day.weekday())
 
@@ -47,8 +52,8 @@ def record_attendance(training: Training, *, week, hours, by) -> WeeklyAttendanc
         if others + hours > training.path:
             raise ValidationError(
                 {
-                    "hours": f"Avec ces heures, le total ({others + hours:g} h) dépasserait les {training.path} h du "
-                    f"parcours ({others:g} h déjà enregistrées)."
+                    "hours": f"Avec ces heures, le total ({hours_text(others + hours)} h) dépasserait les "
+                    f"{training.path} h du parcours ({hours_text(others)} h déjà enregistrées)."
                 }
             )
         entry, created = WeeklyAttendance.objects.update_or_create(
