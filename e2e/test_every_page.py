@@ -11,7 +11,12 @@ from e2e.test_invitation import login
 pytestmark = pytest.mark.e2e
 
 EXTRA_PAGES = {
-    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes", "training:onboarding_rates"],
+    "anct": [
+        "accounts:invite_agent",
+        "concertation:waves",
+        "concertation:changes",
+        "training:onboarding_rates",
+    ],
     "prefecture": ["concertation:changes"],
     "structure": ["structures:job_posting", "recruitment:invite", "funding:structure_contracts"],
     "candidate": ["candidates:edit_profile", "candidates:withdraw", "candidates:delete_account"],

@@ -236,7 +236,10 @@ def test_hours_done_over_the_path_in_the_page(client, world, time_machine):
         )
     response = _post(client, training, "attendance", {"week": "2026-05-11", "hours": "1"})
     assert response.status_code == 400
-    assert "le total (281 h) dépasserait les 280 h du parcours (280 h déjà enregistrées)" in response.content.decode()
+    assert (
+        "le total (281 h) dépasserait les 280 h du parcours (280 h déjà enregistrées)"
+        in response.content.decode()
+    )
     assert Training.objects.get(pk=training.pk).hours_done == 280
 
 
