@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recruitment', '0004_holding_match_has_a_post'),
-        ('structures', '0006_job_posting_per_recruitment'),
+        ('recruitment', '0001_initial'),
+        ('structures', '0001_initial'),
         ('territories', '0001_initial'),
         ('training', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
