@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import include, path
 
+from cnfs.api.v1 import urls as api_v1_urls
+
 urlpatterns = [
     path("", include("cnfs.public.urls")),
     path("compte/", include("cnfs.accounts.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("recrutement/", include("cnfs.recruitment.urls")),
     path("formation/", include("cnfs.training.urls")),
     path("", include("cnfs.funding.urls")),
+    path("api/v1/", api_v1_urls()),
+    path("api/", include("cnfs.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -83,3 +83,11 @@ def demo_data(transactional_db):
     importer.sync(sources.read_builtin())
     demo.seed()
     return demo
+
+
+def follow_menu(page, label, group=None):
+    """Clicks `label` in the header's main menu, opening its sub-menu `group` first (cnfs.dashboard.navigation)."""
+    nav = page.get_by_role("navigation", name="Menu principal")
+    if group:
+        nav.get_by_role("button", name=group, exact=True).click()
+    nav.get_by_role("link", name=label, exact=True).click()

@@ -5,7 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from cnfs.notifications.models import EmailStatus, OutgoingEmail
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, follow_menu
 from e2e.test_invitation import login
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +23,7 @@ def test_anct_sees_a_failed_email_and_sends_it_again(page, demo_data):
         last_error="SMTPServerDisconnected: Connection unexpectedly closed",
     )
     login(page, "anct@demo.conseiller-numerique.fr")
-    page.get_by_role("link", name="Courriels en échec").first.click()
+    follow_menu(page, "Courriels en échec", "Administration")
     expect(page.get_by_role("heading", level=1)).to_have_text("Courriels en échec")
     row = page.locator("tr", has_text="agent.allier@exemple.gouv.fr")
     expect(row).to_contain_text("SMTPServerDisconnected")

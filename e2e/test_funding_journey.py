@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from cnfs.core.text import euros
 from cnfs.demo.recruitment import demo_pdf
 from cnfs.demo.seed import DEMO_DOMAIN
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, follow_menu
 from e2e.test_recruitment_journey import login, logout
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,7 @@ def test_from_valider_cette_candidature_to_tranche_1_paid(page, demo_data):
 
     # 1. The structure validates the shortlisted candidate ("Valider cette candidature").
     login(page, f"structure@{DEMO_DOMAIN}")
-    page.get_by_role("link", name="Candidatures", exact=True).first.click()
+    follow_menu(page, "Candidatures", "Recrutement")
     page.get_by_role("link", name=re.compile(r"^Présélectionnées")).click()
     expect(page.get_by_role("link", name=re.compile(r"^Présélectionnées"))).to_have_attribute(
         "aria-current", "page"
@@ -76,7 +76,7 @@ def test_from_valider_cette_candidature_to_tranche_1_paid(page, demo_data):
     page.get_by_label("Adresse de l'offre").fill("https://www.emploi-territorial.fr/offre/o0399999999")
     page.get_by_label("Date de publication").fill(published_on.isoformat())
     page.get_by_role("button", name="Enregistrer l'offre").click()
-    page.get_by_role("link", name="Dossiers de subvention", exact=True).first.click()
+    follow_menu(page, "Dossiers de subvention", "Financement")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers de subvention")
     assert_accessible(page, "funding-dossiers-structure")
     grant_file = GrantFile.objects.live().get(match=match)
@@ -122,7 +122,7 @@ def test_from_valider_cette_candidature_to_tranche_1_paid(page, demo_data):
 
     # 4. The structure records the contract, signed 35 days ago, from "Contrat et financement".
     login(page, f"structure@{DEMO_DOMAIN}")
-    page.get_by_role("link", name="Contrat et financement", exact=True).first.click()
+    follow_menu(page, "Contrat et financement", "Financement")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page, "funding-structure-financement-avant-contrat")
     page.locator("main li").filter(has_text=name).get_by_role("link", name="Enregistrer le contrat").click()

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cnfs.demo.seed import DEMO_PASSWORD
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, follow_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def login(page, email, password=DEMO_PASSWORD):
 def test_anct_invites_a_prefecture_agent_who_creates_an_account_from_the_email(page, demo_data, settings):
     settings.DEBUG = True  # the development outbox lists the emails sent
     login(page, "anct@demo.conseiller-numerique.fr")
-    page.get_by_role("link", name="Invitations").first.click()
+    follow_menu(page, "Invitations", "Administration")
     assert_accessible(page, "invitations")
     page.get_by_role("link", name="Inviter une personne").click()
     page.get_by_role("button", name="Envoyer l'invitation").click()

@@ -17,6 +17,7 @@ PUBLIC_PAGES = [
     ("/mentions-legales/", "mentions-legales"),
     ("/donnees-personnelles/", "donnees-personnelles"),
     ("/plan-du-site/", "plan-du-site"),
+    ("/api/", "api"),
     ("/compte/connexion/", "connexion"),
     ("/compte/mot-de-passe/oublie/", "mot-de-passe-oublie"),
 ]

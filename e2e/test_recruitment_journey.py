@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from cnfs.demo.recruitment import demo_pdf
 from cnfs.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, follow_menu
 
 pytestmark = pytest.mark.e2e
 EMAIL = "apolline.brehat@exemple.fr"
@@ -115,7 +115,7 @@ def test_a_candidate_registers_is_recruited_by_a_structure_and_becomes_an_adviso
     page.get_by_label("Adresse de l'offre").fill("https://www.emploi-territorial.fr/offre/o0312345678")
     page.get_by_label("Date de publication").fill((timezone.localdate() - timedelta(days=35)).isoformat())
     page.get_by_role("button", name="Enregistrer l'offre").click()
-    page.get_by_role("link", name="Dossiers de subvention", exact=True).first.click()
+    follow_menu(page, "Dossiers de subvention", "Financement")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers de subvention")
     assert_accessible(page, "dossiers-structure")
     page.locator("main").get_by_role("link", name=re.compile(r"^Dossier n° ")).first.click()

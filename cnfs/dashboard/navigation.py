@@ -1,9 +1,17 @@
 """Each role's navigation. An entry without a URL is a section still to come: "Mon espace" shows it as "bientôt"
-and the header leaves it out."""
+and the header leaves it out. Entries of the same `group` (next to each other) form one sub-menu of the header, so
+that a role with many pages keeps its menu on one line; "Mon espace" lists every entry."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.text import slugify
 
 from cnfs.accounts.roles import Role
+
+RECRUITMENT = "Recrutement"
+FUNDING = "Financement"
+ADMINISTRATION = "Administration"
 
 
 @dataclass(frozen=True)
@@ -11,6 +19,17 @@ class NavItem:
     label: str
     url_name: str | None = None
     description: str = ""
+    group: str = ""
+
+
+@dataclass
+class NavGroup:
+    label: str
+    items: list = field(default_factory=list)
+
+    @property
+    def menu_id(self) -> str:
+        return f"menu-{slugify(self.label)}"
 
 
 HOME = NavItem("Mon espace", "dashboard:home")
@@ -27,41 +46,37 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Recrutements en cours",
             "funding:hire_requests",
             description="Recrutements en cours et leur dossier de subvention ; arrêter un recrutement.",
+            group=RECRUITMENT,
         ),
         NavItem(
             "Ruptures à valider",
             "funding:termination_list",
             description="Demandes de rupture de contrat des structures : validation ou refus.",
+            group=RECRUITMENT,
         ),
         NavItem(
             "Échéances",
             "funding:radar",
             description="Radar national des échéances des postes : retards et risques.",
-        ),
-        NavItem(
-            "Rapports trimestriels",
-            "funding:late_reports",
-            description="Structures en retard sur leur rapport d'utilisation de la subvention.",
-        ),
-        NavItem(
-            "Invitations",
-            "accounts:invitations",
-            "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
+            group=RECRUITMENT,
         ),
         NavItem(
             "Résultats Pix",
             "candidates:import_pix",
             description="Importer l'export des résultats Pix des candidats.",
+            group=RECRUITMENT,
         ),
         NavItem(
-            "Courriels en échec",
-            "notifications:delivery_issues",
-            description="Courriels non envoyés : erreurs, nouveaux essais, renvoi.",
-        ),
-        NavItem(
-            "Financement",
+            "Financement national",
             "funding:national",
             description="Subvention prévue et versée, par département, et trésorerie des 12 prochains mois.",
+            group=FUNDING,
+        ),
+        NavItem(
+            "Rapports trimestriels",
+            "funding:late_reports",
+            description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+            group=FUNDING,
         ),
         NavItem(
             "Formation",
@@ -69,6 +84,24 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Conseillers par organisme et par parcours, sessions sous le seuil de 8, démarrages tardifs.",
         ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
+        NavItem(
+            "Invitations",
+            "accounts:invitations",
+            "Inviter les agents des préfectures, de la Banque des Territoires et les partenaires.",
+            group=ADMINISTRATION,
+        ),
+        NavItem(
+            "Jetons d'API",
+            "api:tokens",
+            description="Ouvrir aux partenaires les données restreintes de l'API publique ; révoquer un jeton.",
+            group=ADMINISTRATION,
+        ),
+        NavItem(
+            "Courriels en échec",
+            "notifications:delivery_issues",
+            description="Courriels non envoyés : erreurs, nouveaux essais, renvoi.",
+            group=ADMINISTRATION,
+        ),
     ],
     Role.PREFECTURE: [
         HOME,
@@ -137,27 +170,37 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Mes postes",
             "structures:posts",
             description="Postes accordés, pourvus et libres, délai de recrutement.",
-        ),
-        NavItem("Candidatures", "recruitment:candidate_list", "Candidats proches de votre structure."),
-        NavItem(
-            "Dossiers de subvention",
-            "funding:file_list",
-            description="Pièces à fournir et transmission à la Banque des Territoires.",
+            group=RECRUITMENT,
         ),
         NavItem(
-            "Contrat et financement",
-            "funding:structure",
-            description="Contrats de vos conseillers, convention et versements de la subvention.",
+            "Candidatures",
+            "recruitment:candidate_list",
+            "Candidats proches de votre structure.",
+            group=RECRUITMENT,
         ),
         NavItem(
             "Échéances",
             "funding:radar",
             description="Les échéances de vos postes, du recrutement à la dernière tranche.",
+            group=RECRUITMENT,
+        ),
+        NavItem(
+            "Dossiers de subvention",
+            "funding:file_list",
+            description="Pièces à fournir et transmission à la Banque des Territoires.",
+            group=FUNDING,
+        ),
+        NavItem(
+            "Contrat et financement",
+            "funding:structure",
+            description="Contrats de vos conseillers, convention et versements de la subvention.",
+            group=FUNDING,
         ),
         NavItem(
             "Rapports trimestriels",
             "funding:quarterly_reports",
             description="Rapport d'utilisation de la subvention, chaque trimestre.",
+            group=FUNDING,
         ),
         NavItem(
             "Formation et prise de poste",
@@ -223,3 +266,24 @@ NAVIGATION: dict[Role, list[NavItem]] = {
 
 def navigation_for(role: Role | None) -> list[NavItem]:
     return NAVIGATION.get(role, []) if role else []
+
+
+def header_menu(role: Role | None, path: str) -> list:
+    """The header's entries for this role: NavItems with a page, those of a group gathered in a NavGroup where the
+    first of them stands. Each entry gets `url` and `current` (this page, or one of the group's)."""
+    entries, groups = [], {}
+    for item in navigation_for(role):
+        if not item.url_name:
+            continue
+        url = reverse(item.url_name)
+        entry = {"item": item, "url": url, "current": url == path}
+        if not item.group:
+            entries.append(entry)
+            continue
+        group = groups.get(item.group)
+        if group is None:
+            group = groups[item.group] = {"group": NavGroup(item.group), "current": False}
+            entries.append(group)
+        group["group"].items.append(entry)
+        group["current"] = group["current"] or entry["current"]
+    return entries

@@ -139,6 +139,9 @@ def seed() -> dict:
     from .training import seed_training
 
     seed_training(anct=users[Role.ANCT], prefect=users[Role.PREFECTURE])
+    from .api import seed_api
+
+    seed_api(anct=users[Role.ANCT])
     return summary()
 
 

@@ -1,6 +1,7 @@
 """Grant files, contracts, tranches and payments tell the same story as matches and posts."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from cnfs.core.consistency import register
 from cnfs.recruitment.models import Match, MatchStatus
@@ -10,11 +11,13 @@ from .models import (
     AgreementPost,
     Contract,
     ContractStatus,
+    DueMonthTotal,
     FileStatus,
     GrantFile,
     Payment,
     Tranche,
     TrancheStatus,
+    TrancheTotal,
 )
 
 PENDING_FILE = (FileStatus.DRAFT, FileStatus.TRANSMITTED, FileStatus.NOT_CONFORM)
@@ -100,3 +103,34 @@ def agreement_lines_belong_to_the_structure():
         .values_list("pk", flat=True)
         .order_by("pk")
     )
+
+
+def _grouped(rows) -> set:
+    return {tuple(row.values()) for row in rows}
+
+
+@register(
+    "funding.totals_match_tranches",
+    "les totaux par département (page nationale, trésorerie) sont ceux des tranches",
+)
+def totals_match_tranches():
+    """The départements whose kept totals (cnfs/funding/totals.py) differ from a GROUP BY over their tranches."""
+    raw = _grouped(
+        Tranche.objects.order_by()
+        .values("structure__departement_id", "number", "status")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+    )
+    kept = _grouped(
+        TrancheTotal.objects.order_by().values("departement_id", "number", "status", "tranches", "amount")
+    )
+    raw_due = _grouped(
+        Tranche.objects.filter(status=TrancheStatus.SCHEDULED)
+        .order_by()
+        .annotate(month=TruncMonth("due_on", output_field=DateField()))
+        .values("structure__departement_id", "month")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+    )
+    kept_due = _grouped(
+        DueMonthTotal.objects.order_by().values("departement_id", "month", "tranches", "amount")
+    )
+    return sorted({row[0] for row in raw ^ kept} | {row[0] for row in raw_due ^ kept_due})

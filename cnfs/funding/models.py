@@ -627,3 +627,52 @@ class AgreementCounter(models.Model):
         counter.last += 1
         counter.save(update_fields=["last"])
         return f"CNFS-{year}-{counter.last:06d}"
+
+
+# --- totals kept with the tranches (what the national and territorial pages read) ---------------------------------
+
+
+class TrancheTotal(models.Model):
+    """Tranches of one département's structures with one number and one status: how many, for how much. Rewritten
+    for the département in the transaction that writes any of its tranches (cnfs.funding.totals.refresh), so the
+    national page reads about 1,200 rows instead of every tranche; `check_consistency` compares them with the
+    tranches."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveSmallIntegerField("tranche n°")
+    status = models.CharField("statut", max_length=10, choices=TrancheStatus.choices)
+    tranches = models.PositiveIntegerField("tranches")
+    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "total des tranches d'un département"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "number", "status"], name="tranche_total_one_per_key"
+            ),
+            models.CheckConstraint(condition=Q(tranches__gt=0), name="tranche_total_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.departement_id} — tranche {self.number} ({self.status}) : {self.tranches}"
+
+
+class DueMonthTotal(models.Model):
+    """Tranches still to pay (scheduled) of one département's structures falling due in one month (`month` is its
+    first day): the cash-flow table. Kept with TrancheTotal, by the same refresh."""
+
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("mois d'échéance")
+    tranches = models.PositiveIntegerField("tranches")
+    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "total à verser d'un département pour un mois"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "month"], name="due_month_total_one_per_key"),
+            models.CheckConstraint(condition=Q(tranches__gt=0), name="due_month_total_not_empty"),
+        ]
+        indexes = [models.Index(fields=["month"], name="due_month_total_month")]
+
+    def __str__(self):
+        return f"{self.departement_id} — {self.month:%m/%Y} : {self.tranches}"

@@ -13,7 +13,7 @@ from cnfs.core.text import euros
 from cnfs.core.workflow import TransitionError
 from cnfs.journal.services import record
 
-from . import notify
+from . import notify, totals
 from .models import AgreementPost, Payment, Tranche, TrancheStatus
 
 ALREADY_PAID = "Cette tranche est déjà versée : le versement n'a pas été enregistré une seconde fois."
@@ -80,6 +80,7 @@ def record_payment(tranche, *, by, paid_on, amount, reference) -> Payment:
             )
             tranche.status = TrancheStatus.PAID
             tranche.save(update_fields=["status"])
+            totals.refresh_structures([tranche.structure_id])
             record(
                 "payment.recorded",
                 tranche,

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from cnfs.journal.services import record
 
-from . import rules
+from . import rules, totals
 from .models import (
     AgreementPost,
     Contract,
@@ -67,6 +67,7 @@ def schedule_tranches(contract: Contract, *, by) -> list[Tranche]:
         for number, amount, due_on in rules.tranche_schedule(funding, contract.signed_on)
     ]
     Tranche.objects.bulk_create(tranches)
+    totals.refresh_structures([contract.structure_id])
     record(
         "funding.tranches_scheduled",
         contract,

@@ -23,7 +23,7 @@ from cnfs.recruitment import workflow as recruitment
 from cnfs.structures.models import Structure
 from cnfs.structures.services import reopen_post
 
-from . import life_notify, rules, services
+from . import life_notify, rules, services, totals
 from .models import (
     Contract,
     ContractExtension,
@@ -155,6 +155,7 @@ def settle(contract: Contract, day: date, *, now=None) -> Settlement:
             amount=balance,
             due_on=day,
         )
+    totals.refresh_structures([contract.structure_id])
     return Settlement(
         months_served=served,
         amount_due=due,

@@ -66,6 +66,8 @@ class Structure(models.Model):
     mission_start = models.DateField("date de démarrage de la mission", null=True, blank=True)
     activated_at = models.DateTimeField("activée le", null=True, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+    # Any change to the record (what the public API's "updated_since" filter reads).
+    updated_at = models.DateTimeField("modifiée le", auto_now=True, db_index=True)
 
     objects = StructureQuerySet.as_manager()
 
@@ -160,6 +162,8 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # Any change (status, deadline): what the public API's "updated_since" filter reads.
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = PostQuerySet.as_manager()
 

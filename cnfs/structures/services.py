@@ -131,7 +131,7 @@ def retire_posts(decision, *, by) -> list[Post]:
     posts = check_return(structure, -decision.posts)
     now = timezone.now()
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(
-        status=PostStatus.RETIRED, retired_by=decision, status_changed_at=now
+        status=PostStatus.RETIRED, retired_by=decision, status_changed_at=now, updated_at=now
     )
     _log(posts, "retire", PostStatus.FREE, PostStatus.RETIRED, by=by, reason=f"décision {decision.number}")
     record(
@@ -166,7 +166,7 @@ def extend_deadline(post: Post, *, by, deadline: date, reason: str) -> Post:
             post=post, previous_deadline=previous, deadline=deadline, reason=reason, by=by
         )
         post.deadline = deadline
-        post.save(update_fields=["deadline"])
+        post.save(update_fields=["deadline", "updated_at"])
         record(
             "post.deadline_extended",
             post,
@@ -187,7 +187,7 @@ def reopen_post(post: Post, *, by, day: date | None = None) -> Post:
         raise TransitionError("Ce poste n'est pas libre : son recrutement ne peut pas être rouvert.")
     previous = post.deadline
     post.deadline = recruitment_deadline(day)
-    post.save(update_fields=["deadline"])
+    post.save(update_fields=["deadline", "updated_at"])
     _log(
         [post],
         "reopen",
@@ -213,7 +213,7 @@ def set_post_status(post: Post, status: str, *, by=None, match=None) -> Post:
     before = post.status
     post.status = status
     post.status_changed_at = timezone.now()
-    post.save(update_fields=["status", "status_changed_at"])
+    post.save(update_fields=["status", "status_changed_at", "updated_at"])
     reason = f"mise en relation {match.pk}" if match is not None else ""
     _log([post], POST_MOVES.get(status, str(status)), before, status, by=by, reason=reason)
     return post

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "cnfs.recruitment",
     "cnfs.funding",
     "cnfs.training",
+    "cnfs.statistics",
+    "cnfs.api",
     "cnfs.journal",
     "cnfs.notifications",
     "cnfs.public",
@@ -147,6 +149,9 @@ CNFS_TRUSTED_PROXIES = env.TRUSTED_PROXIES if env.TRUSTED_PROXIES is not None el
 CNFS_RATE_LIMITS = {
     "address": (3, timedelta(hours=1)),
     "client": (20, timedelta(hours=1)),
+    # public API (cnfs/api): per partner token, and per client address without a token
+    "api_token": (env.API_RATE_LIMIT_TOKEN, timedelta(hours=1)),
+    "api_client": (env.API_RATE_LIMIT_CLIENT, timedelta(hours=1)),
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -67,3 +67,6 @@ if TRUSTED_PROXIES is not None and TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(
         "La variable d'environnement CNFS_TRUSTED_PROXIES doit être positive ou nulle."
     )
+# Public API rate limits, requests per hour (cnfs/api): per partner token, per client address without a token.
+API_RATE_LIMIT_TOKEN = integer("CNFS_API_RATE_LIMIT_TOKEN", 5000)
+API_RATE_LIMIT_CLIENT = integer("CNFS_API_RATE_LIMIT_CLIENT", 1000)

@@ -13,15 +13,22 @@ CNFS = Path(settings.BASE_DIR) / "cnfs"
 FORBIDDEN = {
     "core": {
         "accounts", "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "territories",
-        "training", "notifications", "public", "funding",
+        "training", "notifications", "public", "funding", "statistics", "api",
     },
-    "journal": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding"},
-    "territories": {"candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding"},
-    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding"},
-    "concertation": {"dashboard", "demo", "recruitment", "funding"},
-    "structures": {"dashboard", "demo", "recruitment", "funding"},
-    "recruitment": {"dashboard", "demo", "funding"},
-    "funding": {"dashboard", "demo", "training"},
+    "journal": {
+        "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
+        "api",
+    },
+    "territories": {
+        "candidates", "concertation", "dashboard", "demo", "recruitment", "structures", "funding", "statistics",
+        "api",
+    },
+    "candidates": {"concertation", "dashboard", "demo", "recruitment", "funding", "statistics", "api"},
+    "concertation": {"dashboard", "demo", "recruitment", "funding", "statistics", "api"},
+    "structures": {"dashboard", "demo", "recruitment", "funding", "statistics", "api"},
+    "recruitment": {"dashboard", "demo", "funding", "statistics", "api"},
+    "funding": {"dashboard", "demo", "statistics", "api", "training"},
+    "statistics": {"dashboard", "demo", "api"},
 }  # fmt: skip
 
 

@@ -180,7 +180,7 @@ def test_national_totals_forecast_vs_paid_and_cash_flow(client):
     assert by_number[1]["paid"] == by_number[1]["forecast"] == Decimal("20000.00")
     assert by_number[3]["paid"] == 0 and by_number[3]["to_pay"] == Decimal("50000.00")
     (row,) = response.context["departements"]
-    assert row["structure__departement_id"] == "03" and row["tranches"] == 6
+    assert row["departement_id"] == "03" and row["tranches"] == 6
     flow = response.context["cash_flow"]
     assert len(flow["months"]) == 12
     assert flow["total"] == Decimal("50000.00")  # the two third tranches, due in ~165 days

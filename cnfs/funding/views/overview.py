@@ -27,36 +27,34 @@ def _euros(value) -> Decimal:
     return Decimal(value or 0).quantize(CENTS)
 
 
-def _page_context(request, tranches, *, title, per_structure):
-    by_number = overview.by_tranche_number(tranches)
-    context = {
+def _page_context(request, departements, *, title):
+    by_number, by_departement = overview.kept_totals(departements)
+    return {
         "title": title,
         "totals": overview.totals_of(by_number),
         "by_number": by_number,
-        "departements": list(overview.by_departement(tranches)),
-        "cash_flow": overview.cash_flow(tranches),
+        "departements": by_departement,
+        "cash_flow": overview.cash_flow(departements),
         "query": query_without_page(request),
     }
-    if per_structure:
-        context["page"] = Paginator(overview.by_structure(tranches), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-    return context
 
 
 @role_required(Role.BDT, Role.ANCT)
 def national(request):
     # No per-structure table here: 3,000 structures grouped and sorted would cost more than the rest of the page;
     # each préfecture has its own (paginated), and the export gives the per-département figures.
-    context = _page_context(request, Tranche.objects.all(), title="Financement national", per_structure=False)
+    context = _page_context(request, None, title="Financement national")
     context["exports"] = True
     return render(request, "funding/overview.html", context)
 
 
 @role_required(Role.PREFECTURE)
 def territory(request):
+    context = _page_context(
+        request, request.role_context.departement_codes, title="Financement du territoire"
+    )
     tranches = Tranche.objects.visible_to(request.role_context)
-    context = _page_context(request, tranches, title="Financement du territoire", per_structure=True)
+    context["page"] = Paginator(overview.by_structure(tranches), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "funding/overview.html", context)
 
 
@@ -66,14 +64,14 @@ def national_export(request, fmt):
         raise Http404
     rows = [EXPORT_HEADER] + [
         [
-            row["structure__departement_id"],
-            row["structure__departement__name"],
+            row["departement_id"],
+            row["departement__name"],
             row["tranches"],
             _euros(row["forecast"]),
             _euros(row["paid"]),
             _euros(row["to_pay"]),
         ]
-        for row in overview.by_departement(Tranche.objects.all())
+        for row in overview.kept_totals()[1]
     ]
     filename = dated_filename("financement-par-departement", fmt)
     if fmt == "xlsx":

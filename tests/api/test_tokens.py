@@ -1,0 +1,116 @@
+"""ANCT issues and revokes partners' API tokens: permissions, bad input, the key shown once, the journal."""
+
+import pytest
+from django.urls import reverse
+
+from cnfs.accounts.roles import Role
+from cnfs.api.models import ApiScope, ApiToken
+from cnfs.journal.models import JournalEntry
+from tests.factories import DepartementFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("api:tokens")
+
+
+@pytest.fixture
+def anct(client):
+    user = UserFactory(role=Role.ANCT)
+    client.force_login(user)
+    return user
+
+
+def valid(**overrides):
+    data = {"partner": "Conseil régional", "scopes": [ApiScope.FUNNEL], "departements": "", "expires_on": ""}
+    data.update(overrides)
+    return data
+
+
+def test_only_anct_manages_tokens(role_matrix):
+    role_matrix.check(URL, {Role.ANCT})
+    token = ApiToken.objects.create(
+        partner="X", prefix="cnfs_abcdefg", key_hash="0" * 64, issued_by=UserFactory()
+    )
+    revoke = reverse("api:token_revoke", args=[token.pk])
+    role_matrix.check(revoke, {Role.ANCT}, method="post", ok=302)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_the_documentation_is_public(role_matrix):
+    role_matrix.check(reverse("api:documentation"), set(Role), public=True)
+
+
+def test_issuing_shows_the_key_once_and_journals_without_it(client, anct):
+    DepartementFactory(code="63", name="Puy-de-Dôme")
+    DepartementFactory()
+    response = client.post(
+        URL, valid(departements=" 63, 03 ,63", scopes=[ApiScope.FUNNEL, ApiScope.ACTIVITY])
+    )
+    assert response.status_code == 200
+    key = response.context["issued_key"]
+    assert key.startswith("cnfs_") and key in response.content.decode()
+    token = ApiToken.objects.get()
+    assert token.scopes == ["activity", "funnel"] and token.issued_by == anct
+    assert sorted(d.code for d in token.departements.all()) == ["03", "63"]
+    entry = JournalEntry.objects.get(action="api_token.issued")
+    assert entry.actor == anct and key not in str(entry.after)
+    listing = client.get(URL).content.decode()
+    assert key not in listing and token.prefix in listing
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("partner", "", "Ce champ est obligatoire"),
+        ("partner", "Région\x00", "caractère nul"),
+        ("partner", "x" * 201, "caractères, pour 200 au plus"),
+        ("scopes", [], "Cochez au moins une donnée"),
+        ("scopes", ["everything"], "Sélectionnez un choix valide"),
+        ("departements", "99", "Départements inconnus : 99"),
+        ("departements", "3, ABC", "mal écrits : 3, ABC"),
+        ("expires_on", "01/01/2020", "postérieure à aujourd'hui"),
+        ("expires_on", "31/12/9999", "Saisissez une date entre"),
+        ("expires_on", "demain", "Saisissez une date valide"),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(client, anct, field, value, message):
+    response = client.post(URL, valid(**{field: value}))
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert (
+        not ApiToken.objects.exists() and not JournalEntry.objects.filter(action="api_token.issued").exists()
+    )
+    if field == "partner" and value and "\x00" not in value:
+        assert value in response.content.decode()  # what was typed is kept
+
+
+def test_revoking_is_journaled_and_twice_is_harmless(client, anct):
+    client.post(URL, valid())
+    token = ApiToken.objects.get()
+    url = reverse("api:token_revoke", args=[token.pk])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_by == anct
+    assert JournalEntry.objects.filter(action="api_token.revoked").count() == 1
+    assert client.post(reverse("api:token_revoke", args=[token.pk + 1000])).status_code == 404
+
+
+def test_the_command_issues_a_token_for_an_anct_agent(capsys):
+    from django.core.management import CommandError, call_command
+
+    agent = UserFactory(role=Role.ANCT, email="agent@anct.gouv.fr")
+    DepartementFactory()
+    call_command(
+        "issue_api_token", partner="Région", scope=["funnel"], departement=["03"], by=" AGENT@anct.gouv.fr"
+    )
+    key = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get()
+    assert key.startswith(token.prefix) and token.issued_by == agent
+    with pytest.raises(CommandError, match="Départements inconnus : 99"):
+        call_command("issue_api_token", partner="R", scope=["funnel"], departement=["99"], by=agent.email)
+    with pytest.raises(CommandError, match="Aucun agent"):
+        call_command("issue_api_token", partner="R", scope=["funnel"], by=UserFactory(role=Role.BDT).email)
