@@ -13,6 +13,7 @@ urlpatterns = [
     path("courriels/", include("cnfs.notifications.urls")),
     path("candidats/", include("cnfs.candidates.urls")),
     path("recrutement/", include("cnfs.recruitment.urls")),
+    path("formation/", include("cnfs.training.urls")),
     path("", include("cnfs.funding.urls")),
     path("", include("cnfs.activity.urls")),
     path("api/v1/", api_v1_urls()),

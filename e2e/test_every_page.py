@@ -11,7 +11,13 @@ from e2e.test_invitation import login
 pytestmark = pytest.mark.e2e
 
 EXTRA_PAGES = {
-    "anct": ["accounts:invite_agent", "concertation:waves", "concertation:changes", "accounts:agents"],
+    "anct": [
+        "accounts:invite_agent",
+        "concertation:waves",
+        "concertation:changes",
+        "accounts:agents",
+        "training:onboarding_rates",
+    ],
     "prefecture": ["concertation:changes"],
     "structure": ["structures:job_posting", "recruitment:invite", "funding:structure_contracts"],
     "candidate": ["candidates:edit_profile", "candidates:withdraw", "candidates:delete_account"],
@@ -24,6 +30,8 @@ DETAIL_LINKS = {
     "funding:termination_list": "table a[href^='/financement/ruptures/']",
     "funding:radar": "table a[href^='/financement/postes/']",
     "exports:list": "table a[href^='/exports/']",
+    "training:provider_advisors": "table a[href^='/formation/organisme/conseillers/']",
+    "training:sessions": "table a[href^='/formation/organisme/sessions/']",
 }
 
 

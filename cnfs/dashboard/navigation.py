@@ -12,6 +12,7 @@ from cnfs.accounts.roles import Role
 RECRUITMENT = "Recrutement"
 FUNDING = "Financement"
 ADMINISTRATION = "Administration"
+ADVISORS = "Conseillers"
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             group=FUNDING,
         ),
         NavItem(
+            "Formation",
+            "training:national",
+            description="Conseillers par organisme et par parcours, sessions sous le seuil de 8, démarrages tardifs.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Lieux d'activité",
             "activity:scope_places",
             description="Les lieux d'activité des conseillers, visibles ou non sur la carte publique.",
+            group=ADVISORS,
         ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
         NavItem(
@@ -123,6 +131,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Financement du territoire",
             "funding:territory",
             description="Subvention prévue et versée aux structures du territoire.",
+        ),
+        NavItem(
+            "Prise de poste",
+            "training:onboarding_rates",
+            description="Prise de poste des conseillers terminée, par département.",
         ),
         NavItem(
             "Échéances du territoire",
@@ -219,9 +232,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             group=FUNDING,
         ),
         NavItem(
+            "Formation et prise de poste",
+            "training:structure_plan",
+            description="Plan de formation de vos conseillers et liste de prise de poste.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Lieux d'activité",
             "activity:scope_places",
             description="Les lieux où vos conseillers reçoivent le public.",
+            group=ADVISORS,
         ),
         NavItem(
             "Mon équipe",
@@ -231,8 +251,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.TRAINING_PROVIDER: [
         HOME,
-        NavItem("Conseillers à former", description="Tests de positionnement et parcours."),
-        NavItem("Sessions", description="Sessions de formation et suivi de la certification."),
+        NavItem(
+            "Conseillers à former",
+            "training:provider_advisors",
+            description="Tests de positionnement, parcours, assiduité et certification, par étape.",
+        ),
+        NavItem(
+            "Sessions",
+            "training:sessions",
+            description="Sessions de formation, remplissage face au seuil de 8, confirmation.",
+        ),
     ],
     Role.HUB: [
         HOME,
@@ -252,6 +280,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.ADVISOR: [
         HOME,
+        NavItem(
+            "Ma formation",
+            "training:advisor",
+            description="Votre formation, votre prise de poste et la communauté des conseillers.",
+        ),
         NavItem("Mes comptes rendus d'activité", description="Saisir et consulter vos accompagnements."),
         NavItem(
             "Mes lieux d'activité",

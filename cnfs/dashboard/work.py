@@ -41,6 +41,9 @@ class Work:
     steps: list[str] = field(default_factory=list)
     candidate: object = None
     completeness: list[tuple[str, bool]] = field(default_factory=list)
+    # the advisor's onboarding checklist [(label, done)] and the community's links [(name, url)]
+    onboarding: list[tuple[str, bool]] = field(default_factory=list)
+    community: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def completed(self) -> int:
@@ -262,8 +265,22 @@ def _bdt(context) -> Work:
 
 
 def _advisor(context) -> Work:
+    from django.conf import settings
+
+    from cnfs.training.models import OnboardingChecklist, Training
+
     structure = context.current.structure if context.current else None
     facts = [("Votre structure d'accueil", str(structure))] if structure else []
+    training = (
+        Training.objects.visible_to(context).live().select_related("provider").order_by("-created_at").first()
+    )
+    if training is not None:
+        facts.append(("Votre formation", training.get_status_display().lower()))
+        if training.provider:
+            facts.append(("Votre organisme de formation", str(training.provider)))
+    checklist = (
+        OnboardingChecklist.objects.filter(match__candidate__user=context.user).order_by("-pk").first()
+    )
     return Work(
         facts=facts,
         steps=[
@@ -274,6 +291,64 @@ def _advisor(context) -> Work:
             "Ensuite, vous saisirez ici vos comptes rendus d'activité et vos lieux d'activité, visibles sur la carte "
             "publique.",
         ],
+        onboarding=[(label, bool(day)) for _, label, day in checklist.items()] if checklist else [],
+        community=list(settings.CNFS_COMMUNITY_LINKS),
+    )
+
+
+def _training_provider(context) -> Work:
+    from cnfs.training.models import (
+        FACE_TO_FACE_MINIMUM,
+        SessionStatus,
+        Training,
+        TrainingSession,
+        TrainingStatus,
+    )
+
+    today = timezone.localdate()
+    trainings = Training.objects.visible_to(context).aggregate(
+        to_position=Count("pk", filter=Q(status=TrainingStatus.TO_POSITION)),
+        positioned=Count("pk", filter=Q(status=TrainingStatus.POSITIONED)),
+    )
+    sessions = (
+        TrainingSession.objects.visible_to(context)
+        .filter(status=SessionStatus.PLANNED, start_date__gte=today)
+        .aggregate(
+            to_confirm=Count("pk", filter=Q(cutoff_date__lte=today)),
+            below=Count("pk", filter=Q(registered_count__lt=FACE_TO_FACE_MINIMUM)),
+        )
+    )
+    return Work(
+        items=[
+            WorkItem(
+                trainings["to_position"],
+                "conseiller à positionner",
+                "conseillers à positionner",
+                "Aucun conseiller à positionner.",
+                _url("training:provider_advisors", etat=TrainingStatus.TO_POSITION),
+            ),
+            WorkItem(
+                trainings["positioned"],
+                "conseiller positionné à inscrire à une session",
+                "conseillers positionnés à inscrire à une session",
+                "Aucun conseiller en attente de session.",
+                _url("training:provider_advisors", etat=TrainingStatus.POSITIONED),
+            ),
+            WorkItem(
+                sessions["to_confirm"],
+                "session à confirmer (date de confirmation atteinte)",
+                "sessions à confirmer (date de confirmation atteinte)",
+                "Aucune session à confirmer.",
+                _url("training:sessions"),
+            ),
+            WorkItem(
+                sessions["below"],
+                f"session prévue sous le seuil de {FACE_TO_FACE_MINIMUM} inscrits",
+                f"sessions prévues sous le seuil de {FACE_TO_FACE_MINIMUM} inscrits",
+                f"Aucune session prévue sous le seuil de {FACE_TO_FACE_MINIMUM}.",
+                _url("training:sessions"),
+            ),
+        ]
     )
 
 
@@ -319,6 +394,7 @@ BUILDERS = {
     Role.BDT: _bdt,
     Role.ADVISOR: _advisor,
     Role.CANDIDATE: _candidate,
+    Role.TRAINING_PROVIDER: _training_provider,
 }
 
 

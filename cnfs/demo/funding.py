@@ -26,6 +26,7 @@ from cnfs.structures.services import add_months
 from .concertation import at
 from .funding_file import demo_bdt
 from .recruitment import _structure_member
+from .seed import DEMO_DOMAIN
 
 POSTING_URL = "https://www.emploi-territorial.fr/offre/o1{:09d}"
 SUMMARY = "Ateliers collectifs deux fois par semaine et permanences en mairie ; achat de deux ordinateurs portables."
@@ -76,6 +77,7 @@ def _hire(structure, member, bdt, requested_on: date) -> Match:
         structure_candidates(structure)
         .filter(is_available=True, erased_at__isnull=True, match_pk__isnull=True)
         .exclude(pk__in=taken)
+        .exclude(user__email__endswith=f"@{DEMO_DOMAIN}")  # the demo candidate account stays a candidate
         .order_by("distance_km", "pk")
         .first()
     )

@@ -10,7 +10,6 @@ from cnfs.accounts.models import RoleAssignment, User
 from cnfs.accounts.roles import Role
 from cnfs.structures.models import Structure, StructureType
 from cnfs.territories.models import Commune, Departement, Hub, Region
-from cnfs.training.models import TrainingProvider
 
 DEMO_PASSWORD = "Demo-Cnfs-2026!"
 DEMO_DOMAIN = "demo.conseiller-numerique.fr"
@@ -102,9 +101,10 @@ def seed() -> dict:
             },
         )
         structures[commune_code] = structure
-    provider, _ = TrainingProvider.objects.get_or_create(
-        name="Auvergne Médiation Numérique Formation", defaults={"siret": "81234567800014"}
-    )
+    from .training import seed_providers
+
+    # Before any grant file is transmitted: the transmission proposes the provider covering the département.
+    provider = seed_providers()["03"]
     hub, _ = Hub.objects.get_or_create(name="Hub territorial Auvergne")
     hub.departements.add(*Departement.objects.filter(code__in=["03", "15", "43", "63"]))
 
@@ -157,6 +157,9 @@ def seed() -> dict:
 
     seed_funding(anct=users[Role.ANCT])
     seed_file()
+    from .training import seed_training
+
+    seed_training(anct=users[Role.ANCT], prefect=users[Role.PREFECTURE])
     from .activity import seed_places
 
     seed_places()
@@ -174,6 +177,7 @@ def summary() -> dict:
     from cnfs.candidates.models import Candidate
     from cnfs.concertation.models import StructureApplication
     from cnfs.recruitment.models import Match
+    from cnfs.training.models import Training, TrainingSession
 
     return {
         "comptes": User.objects.count(),
@@ -181,5 +185,7 @@ def summary() -> dict:
         "structures": Structure.objects.count(),
         "candidats": Candidate.objects.count(),
         "mises en relation": Match.objects.count(),
+        "formations": Training.objects.count(),
+        "sessions de formation": TrainingSession.objects.count(),
         "lieux d'activité": Place.objects.count(),
     }

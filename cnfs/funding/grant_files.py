@@ -34,6 +34,7 @@ from .models import (
     GrantFileTransition,
     NonConformityReason,
 )
+from .signals import grant_file_transmitted
 
 __all__ = ["TransitionError", "TransitionForbidden"]
 
@@ -298,6 +299,7 @@ def transmit(grant_file: GrantFile, *, by, role=None) -> GrantFile:
             fields=("submission", "transmitted_at", "review_deadline"),
         )
         notify.file_transmitted(grant_file)
+        grant_file_transmitted.send(sender=GrantFile, grant_file=grant_file, by=by)
     return grant_file
 
 

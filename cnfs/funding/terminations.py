@@ -35,6 +35,7 @@ from .models import (
     Tranche,
     TrancheStatus,
 )
+from .signals import contract_terminated
 
 END_DATE_MESSAGE = "La date de rupture doit être au plus tard la date de fin du contrat ({:%d/%m/%Y})."
 START_DATE_MESSAGE = "La date de rupture doit être au plus tôt la date de début du contrat ({:%d/%m/%Y})."
@@ -184,6 +185,7 @@ def validate_termination(termination: Termination, *, by, today: date | None = N
         contract.ended_on = termination.date
         contract.save(update_fields=["status", "ended_on"])
         match = recruitment.terminate(contract.match, by=by)
+        contract_terminated.send(sender=Contract, contract=contract, day=termination.date, by=by)
         post = reopen_post(contract.post, by=by, day=today)
         candidate = match.candidate
         candidates.make_available(

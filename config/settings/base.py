@@ -245,6 +245,7 @@ CNFS_DAILY_TASKS = {
     "quarterly_report_reminders": ("cnfs.funding.reports.send_quarterly_report_reminders", "07:50"),
     "export_purge": ("cnfs.exports.tasks.purge_exports", "03:15"),
     "personal_data_retention": ("cnfs.candidates.retention.apply_retention", "03:00"),
+    "onboarding_reminders": ("cnfs.training.tasks.send_onboarding_reminders", "07:55"),
 }
 # Background exports (cnfs/exports): a file is kept this long, then purged; the progress is written every so many
 # rows (one UPDATE), the rows read from the database in chunks of so many.
@@ -262,6 +263,18 @@ CNFS_UNCONFIRMED_ACCOUNT_RETENTION = timedelta(days=30)
 CNFS_QUARTERLY_REPORT_DAYS = 30
 CNFS_QUARTERLY_REPORT_REMINDER_DAYS = 7
 CNFS_RADAR_AT_RISK_DAYS = 15
+# Training (cnfs/training): a training start more than this many days after the contract start is flagged late; a
+# session is confirmed (face-to-face with at least 8 registrants, else remote) from this many days before its start;
+# hours a week of each rhythm (the expected end date follows); the structure is reminded of an incomplete
+# onboarding checklist this many days after the contract start; the advisor community's addresses.
+CNFS_TRAINING_LATE_START_DAYS = 15
+CNFS_TRAINING_CUTOFF_DAYS = 10
+CNFS_TRAINING_WEEKLY_HOURS = {"work_study": 7, "full_time": 35}
+CNFS_ONBOARDING_REMINDER_DAYS = 15
+CNFS_COMMUNITY_LINKS = [
+    ("Les Bases du numérique d'intérêt général", "https://lesbases.anct.gouv.fr/"),
+    ("La Coop de la médiation numérique", "https://coop-numerique.anct.gouv.fr/"),
+]
 # Periodic tasks: name → (callable, interval in minutes); same mechanism. The email sweep sends what a crash, a
 # killed worker or an SMTP outage left unsent, and recovers tasks left "running" by a dead worker.
 CNFS_PERIODIC_TASKS = {

@@ -25,11 +25,17 @@ FORBIDDEN = {
     },
     "candidates": {
         "concertation", "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports",
+        "training",
     },
-    "concertation": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports"},
-    "structures": {"dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports"},
-    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity", "exports"},
-    "funding": {"dashboard", "demo", "statistics", "api", "activity", "exports"},
+    "concertation": {
+        "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports", "training",
+    },
+    "structures": {
+        "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports", "training",
+    },
+    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity", "exports", "training"},
+    "funding": {"dashboard", "demo", "statistics", "api", "activity", "exports", "training"},
+    "training": {"dashboard", "demo", "statistics", "api", "exports"},
     "statistics": {"dashboard", "demo", "api", "exports"},
     "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports"},
     "api": {"dashboard", "demo", "exports"},
