@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cnfs.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, follow_menu
 from e2e.test_recruitment_journey import login, logout
 
 pytestmark = pytest.mark.e2e
@@ -125,7 +125,7 @@ def test_provider_positions_registers_confirms_and_completes(page, demo_data, ti
 
     # 5. The structure sees it in its advisors' plan, the advisor in their own space.
     login(page, member.email)
-    page.get_by_role("link", name="Formation et prise de poste", exact=True).first.click()
+    follow_menu(page, "Formation et prise de poste", "Conseillers")
     main = page.locator("main")
     expect(main).to_contain_text(person.full_name)
     expect(main).to_contain_text("Formation terminée")
