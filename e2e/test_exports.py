@@ -83,7 +83,7 @@ def test_anct_watches_the_progress_of_an_export_started_from_the_radar(page, dem
     assert_accessible(page, "exports-en-attente")
     # a worker takes it and writes its progress (what services.build writes every CNFS_EXPORT_PROGRESS_EVERY rows)
     assert services.claim(export.pk)
-    BackgroundExport.objects.filter(pk=export.pk).update(rows_total=total, rows_done=total // 2)
+    BackgroundExport.objects.filter(pk=export.pk).update(rows_total=4000, rows_done=2000)
     expect(progress).to_contain_text("Création du fichier : 50 %")
     expect(page.get_by_role("progressbar")).to_have_attribute("value", "50")
     assert_accessible(page, "exports-en-cours")
