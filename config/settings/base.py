@@ -197,6 +197,7 @@ CNFS_DAILY_TASKS = {
     "grant_file_incomplete_reminders": ("cnfs.funding.tasks.send_incomplete_reminders", "07:40"),
     "grant_file_review_reminders": ("cnfs.funding.tasks.send_review_reminders", "07:45"),
     "quarterly_report_reminders": ("cnfs.funding.reports.send_quarterly_report_reminders", "07:50"),
+    "activity_report_reminders": ("cnfs.activity.report_reminders.send_report_reminders", "07:55"),
 }
 # Quarterly subsidy-use report (cnfs/funding/reports.py): due by this day after the quarter ends; reminded this many
 # days before. The deadline radar flags a step "at risk" this many days before it is due.
