@@ -139,11 +139,14 @@ def seed() -> dict:
     from .activity import seed_places
 
     seed_places()
+    from .reports import seed_reports
+
+    seed_reports()
     return summary()
 
 
 def summary() -> dict:
-    from cnfs.activity.models import Place
+    from cnfs.activity.models import ActivityReport, Place
     from cnfs.candidates.models import Candidate
     from cnfs.concertation.models import StructureApplication
     from cnfs.recruitment.models import Match
@@ -155,4 +158,5 @@ def summary() -> dict:
         "candidats": Candidate.objects.count(),
         "mises en relation": Match.objects.count(),
         "lieux d'activité": Place.objects.count(),
+        "comptes rendus d'activité": ActivityReport.objects.count(),
     }
