@@ -156,7 +156,7 @@ class ReportForm(DsfrForm):
     )
 
     fieldsets = [
-        ("Atelier collectif", ["title", "level"]),
+        ("Pour un atelier collectif", ["title", "level"]),
         ("Autre durée", ["custom_hours", "custom_minutes"]),
         *[(label, [name for name, _ in bands]) for _, label, bands in BREAKDOWNS],
     ]
