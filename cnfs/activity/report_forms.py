@@ -51,6 +51,12 @@ def _count(label, help_text="", required=False):
 
 
 class ReportForm(DsfrForm):
+    submission_key = forms.UUIDField(
+        label="Formulaire",
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": reports.STALE_FORM_MESSAGE},
+    )
     date = forms.DateField(
         label="Date de l'accompagnement",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -227,6 +227,14 @@ class ActivityReport(models.Model):
     aidants_connect = models.BooleanField("mandat Aidants Connect conclu", default=False)
     pass_numerique = models.PositiveIntegerField("Pass Numérique remis", default=0)
     notes = models.TextField("notes", max_length=2000, blank=True)
+    submission_key = models.UUIDField(
+        "clé de saisie",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Donnée par le formulaire : un même formulaire envoyé deux fois n'enregistre qu'un compte rendu.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

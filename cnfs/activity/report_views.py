@@ -1,6 +1,8 @@
 """The advisor's activity reports (list with filters, create, edit, duplicate, delete, CSV/XLSX exports) and their
 own statistics (charts, the same figures as tables, XLSX)."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -70,11 +72,16 @@ def _save(request, advisor, initial, title, *, duplicate_of=None):
         request.POST or None,
         advisor=advisor,
         presets=presets,
-        initial=ReportForm.initial_from(initial, presets) if initial else {"date": timezone.localdate()},
+        initial={
+            **(ReportForm.initial_from(initial, presets) if initial else {"date": timezone.localdate()}),
+            "submission_key": uuid.uuid4(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            reports.create_report(advisor, form.values(), by=request.user)
+            reports.create_report(
+                advisor, form.values(), by=request.user, submission_key=form.cleaned_data["submission_key"]
+            )
         except ValidationError as error:
             form.apply(error)
         else:

@@ -2,7 +2,7 @@
 journal with ids and field names only (a report's notes and workshop title are free text)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -50,6 +50,9 @@ PARTICIPANTS_MESSAGE = f"Le nombre de participants va de 1 à {MAX_PARTICIPANTS:
 DURATION_MESSAGE = "La durée va de 1 minute à 23 h 59 (1 439 minutes)."
 PLACE_MESSAGE = "Choisissez l'un de vos lieux d'activité."
 COMMUNE_MESSAGE = "Indiquez la commune où a eu lieu l'accompagnement."
+STALE_FORM_MESSAGE = (
+    "Ce formulaire n'est plus valable : rechargez la page et saisissez à nouveau le compte rendu."
+)
 ALREADY_MESSAGE = "Ce nombre ne peut pas dépasser le nombre de participants."
 
 
@@ -126,13 +129,33 @@ def check(advisor, values: dict) -> None:
         raise ValidationError(errors)
 
 
-def create_report(advisor, values: dict, *, by) -> ActivityReport:
+def create_report(advisor, values: dict, *, by, submission_key=None) -> ActivityReport:
+    """A new report by `advisor`. `submission_key` (the form's): a form sent twice (a double click, a resent
+    request) saves one report, and the second call returns it."""
     values = normalize(values)
     check(advisor, values)
-    report = ActivityReport(advisor=advisor)
+    report = ActivityReport(advisor=advisor, submission_key=submission_key)
     for name in EDITABLE_FIELDS:
         if name in values:
             setattr(report, name, values[name])
+    try:
+        with transaction.atomic():
+            _insert(report, advisor, by)
+    except IntegrityError:
+        existing = (
+            ActivityReport.objects.filter(advisor=advisor, submission_key=submission_key).first()
+            if submission_key
+            else None
+        )
+        if existing is None:
+            if submission_key and ActivityReport.objects.filter(submission_key=submission_key).exists():
+                raise ValidationError({"submission_key": STALE_FORM_MESSAGE}) from None
+            raise
+        return existing
+    return report
+
+
+def _insert(report, advisor, by):
     with transaction.atomic():
         report.save()
         record(
@@ -141,7 +164,6 @@ def create_report(advisor, values: dict, *, by) -> ActivityReport:
             by=by,
             after={"advisor": advisor.pk, "kind": report.kind, "participants": report.participants},
         )
-    return report
 
 
 def update_report(report: ActivityReport, values: dict, *, by) -> ActivityReport:

@@ -166,6 +166,21 @@ def test_bad_input_is_refused_next_to_its_field(client, advisor, overrides, fiel
     assert not JournalEntry.objects.filter(action__startswith="activity_report").exists()
 
 
+def test_a_form_sent_twice_saves_one_report(client, advisor):
+    client.force_login(advisor.candidate.user)
+    key = client.get(reverse("activity:report_create")).context["form"].initial["submission_key"]
+    data = form_data(submission_key=str(key))
+    first = client.post(reverse("activity:report_create"), data)
+    second = client.post(reverse("activity:report_create"), data)  # a double click, a resent request
+    assert first.status_code == second.status_code == 302
+    assert ActivityReport.objects.count() == 1
+    assert JournalEntry.objects.filter(action="activity_report.created").count() == 1
+    data["submission_key"] = "pas-une-clé"
+    response = client.post(reverse("activity:report_create"), data)
+    assert response.status_code == 200 and "submission_key" in response.context["form"].errors
+    assert ActivityReport.objects.count() == 1
+
+
 def test_another_advisors_place_cannot_be_chosen(client, advisor, other_advisor):
     theirs = make_place(other_advisor)
     client.force_login(advisor.candidate.user)
