@@ -288,38 +288,48 @@ def measure(kind: str, args):
     print(f"  [{kind}] {args.advisors} conseillers recrutés en {built['build_s']} s")
     server = Server(env, args.port, args.workers)
     try:
-        before = run_child(["--count"], env)
-        result = submit(args.port, built["sessions"], args.clients, args.seconds)
-        after = run_child(["--count"], env)
-        saved = after["reports"] - before["reports"]
-        journal = after["journal"] - before["journal"]
-        lost = result["ok"] - saved
-        rate = result["ok"] / result["elapsed"]
-        lat = result["latencies"]
-        flag = "" if rate >= GOAL_PER_SECOND else f"  ← sous l'objectif de {GOAL_PER_SECOND}/s"
-        print(
-            f"\n== {kind} : saisie de comptes rendus (HTTP POST, gunicorn {args.workers} workers, "
-            f"{args.clients} clients, {args.seconds} s) =="
-        )
-        print(
-            f"{result['ok']} enregistrés en {result['elapsed']:.1f} s : {rate:.1f} comptes rendus/s{flag} ; "
-            f"erreurs {result['errors']} {result['statuses'] or ''}; perdus {lost} "
-            f"(en base {saved}, journal {journal}) ; latence p50 {statistics.median(lat):.0f} ms, "
-            f"p95 {percentile(lat, 0.95):.0f} ms"
-        )
-        print(f"\n== {kind} : page « Mes statistiques » (HTTP GET, {args.repeat} requêtes) ==")
-        queries = set()
-        for total in (500, 5000):
-            run_child(["--fill", str(built["advisors"][0]), str(total)], env)
-            page = timed(args.port, STATS, built["sessions"][0], args.repeat)
-            queries.add(page["queries"])
-            print(
-                f"{total:>5} comptes rendus : p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms, "
-                f"{page['queries']} requêtes SQL"
-            )
-        print(f"nombre de requêtes constant : {'oui' if len(queries) == 1 else 'NON'}")
+        if args.only != "stats":
+            submission(env, built, args)
+        if args.only != "submit":
+            statistics_page(env, built, args)
     finally:
         server.stop()
+
+
+def submission(env, built, args):
+    before = run_child(["--count"], env)
+    result = submit(args.port, built["sessions"], args.clients, args.seconds)
+    after = run_child(["--count"], env)
+    saved = after["reports"] - before["reports"]
+    journal = after["journal"] - before["journal"]
+    lost = result["ok"] - saved
+    rate = result["ok"] / result["elapsed"]
+    lat = result["latencies"]
+    flag = "" if rate >= GOAL_PER_SECOND else f"  ← sous l'objectif de {GOAL_PER_SECOND}/s"
+    print(
+        f"\n== saisie de comptes rendus (HTTP POST, gunicorn {args.workers} workers, "
+        f"{args.clients} clients, {args.seconds} s) =="
+    )
+    print(
+        f"{result['ok']} enregistrés en {result['elapsed']:.1f} s : {rate:.1f} comptes rendus/s{flag} ; "
+        f"erreurs {result['errors']} {result['statuses'] or ''}; perdus {lost} "
+        f"(en base {saved}, journal {journal}) ; latence p50 {statistics.median(lat):.0f} ms, "
+        f"p95 {percentile(lat, 0.95):.0f} ms"
+    )
+
+
+def statistics_page(env, built, args):
+    print(f"\n== page « Mes statistiques » (HTTP GET, {args.repeat} requêtes) ==")
+    queries = set()
+    for total in (500, 5000):
+        run_child(["--fill", str(built["advisors"][0]), str(total)], env)
+        page = timed(args.port, STATS, built["sessions"][0], args.repeat)
+        queries.add(page["queries"])
+        print(
+            f"{total:>5} comptes rendus : p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms, "
+            f"{page['queries']} requêtes SQL"
+        )
+    print(f"nombre de requêtes constant : {'oui' if len(queries) == 1 else 'NON'}")
 
 
 def main(argv=None):
@@ -334,6 +344,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--port", type=int, default=8735)
     parser.add_argument("--databases", default="postgresql")
+    parser.add_argument("--only", choices=["submit", "stats"], help="one of the two measures")
     args = parser.parse_args(argv)
     if args.build is not None or args.fill or args.count:
         django_setup()

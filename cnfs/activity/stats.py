@@ -3,13 +3,14 @@ for whoever reads a wider set (a coordinator's team, a hub's départements, the 
 reports.
 
 Two queries whatever the number of reports: one aggregate with a filtered count or sum per figure, one grouped by
-month. Themes are JSON lists of ASCII codes, counted with a `"code"` containment on the list's text (the same SQL on
-SQLite and PostgreSQL).
+month. Themes are JSON lists of ASCII codes, counted with jsonb containment on PostgreSQL and a `"code"` match on the
+list's text on SQLite.
 """
 
 import json
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -78,16 +79,17 @@ class ReportStats:
         return next(table for table in self.tables if table.key == key)
 
 
-def _contains(code: str) -> Q:
-    return Q(themes__icontains=f'"{code}"')
-
-
-def _sub_contains(code: str) -> Q:
-    return Q(sub_themes__icontains=f'"{code}"')
+def _contains(field: str, code: str, vendor: str) -> Q:
+    """The JSON list `field` holds `code`: PostgreSQL's jsonb containment, else a `"code"` match on the list's text
+    (the codes are plain ASCII words, none inside another between quotes)."""
+    if vendor == "postgresql":
+        return Q(**{f"{field}__contains": [code]})
+    return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
 def compute(reports) -> ReportStats:
     """Every figure of `reports` (a queryset of ActivityReport, already scoped and filtered)."""
+    vendor = connections[reports.db].vendor
     aggregates = {
         "reports": Count("pk"),
         "people": Sum("participants", default=0),
@@ -100,9 +102,9 @@ def compute(reports) -> ReportStats:
     for place_kind in PlaceKind:
         aggregates[f"place_{place_kind}"] = Count("pk", filter=Q(place_kind=place_kind))
     for code, _ in report_theme_choices():
-        aggregates[f"theme_{code}"] = Count("pk", filter=_contains(code))
+        aggregates[f"theme_{code}"] = Count("pk", filter=_contains("themes", code, vendor))
     for sub in ProcedureSubTheme:
-        aggregates[f"sub_{sub}"] = Count("pk", filter=_sub_contains(sub))
+        aggregates[f"sub_{sub}"] = Count("pk", filter=_contains("sub_themes", sub, vendor))
     for key, _, low, high in DURATION_BANDS:
         aggregates[key] = Count("pk", filter=Q(duration_minutes__gte=low, duration_minutes__lte=high))
     for _, _, bands in BREAKDOWNS:
