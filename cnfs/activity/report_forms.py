@@ -174,15 +174,19 @@ class ReportForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.advisor = advisor
         self.fields["place"].queryset = Place.objects.held_by(advisor).order_by("name", "pk")
-        self.fields["duration"].choices = [(str(m), _minutes_label(m)) for m in presets] + [
-            (CUSTOM, "Autre durée (ci-dessous)")
-        ]
+        self.set_presets(presets)
         # The field order the template shows: the breakdowns after the participants.
         order = [
             "date", "kind", "participants", "title", "level", "place_kind", "place", "commune", "duration",
             "custom_hours", "custom_minutes", "themes", "sub_themes", "equipment", "already_accompanied",
         ]  # fmt: skip
         self.order_fields(order + [n for _, _, bands in BREAKDOWNS for n, _ in bands])
+
+    def set_presets(self, presets):
+        """The duration radios: `presets` in this order, then a custom duration."""
+        self.fields["duration"].choices = [(str(m), _minutes_label(m)) for m in presets] + [
+            (CUSTOM, "Autre durée (ci-dessous)")
+        ]
 
     @classmethod
     def initial_from(cls, values: dict, presets) -> dict:

@@ -16,7 +16,7 @@ from cnfs.core.exports import csv_response, dated_filename, xlsx_response
 
 from . import reports, stats
 from .report_forms import ReportFilterForm, ReportForm
-from .report_models import BREAKDOWNS, ActivityReport, report_theme_choices
+from .report_models import BREAKDOWNS, DURATION_PRESETS, ActivityReport, report_theme_choices
 from .views import _advisor_or_403
 
 PAGE_SIZE = 50
@@ -67,7 +67,8 @@ def _form_page(request, form, title, *, report=None, duplicate_of=None):
 
 
 def _save(request, advisor, initial, title, *, duplicate_of=None):
-    presets = reports.duration_presets(advisor)
+    # A post is validated against the presets in any order; their order (a query) is only for the page shown.
+    presets = DURATION_PRESETS if request.method == "POST" else reports.duration_presets(advisor)
     form = ReportForm(
         request.POST or None,
         advisor=advisor,
@@ -89,6 +90,8 @@ def _save(request, advisor, initial, title, *, duplicate_of=None):
             if "another" in request.POST:
                 return redirect("activity:report_create")
             return redirect("activity:report_list")
+    if request.method == "POST":
+        form.set_presets(reports.duration_presets(advisor))
     return _form_page(request, form, title, duplicate_of=duplicate_of)
 
 

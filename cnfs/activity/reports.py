@@ -156,14 +156,13 @@ def create_report(advisor, values: dict, *, by, submission_key=None) -> Activity
 
 
 def _insert(report, advisor, by):
-    with transaction.atomic():
-        report.save()
-        record(
-            "activity_report.created",
-            report,
-            by=by,
-            after={"advisor": advisor.pk, "kind": report.kind, "participants": report.participants},
-        )
+    report.save()
+    record(
+        "activity_report.created",
+        report,
+        by=by,
+        after={"advisor": advisor.pk, "kind": report.kind, "participants": report.participants},
+    )
 
 
 def update_report(report: ActivityReport, values: dict, *, by) -> ActivityReport:

@@ -295,3 +295,12 @@ def test_the_database_refuses_what_the_form_refuses(advisor, fields):
         setattr(report, name, value)
     with pytest.raises(IntegrityError), transaction.atomic():
         ActivityReport.objects.filter(pk=report.pk).update(**fields)
+
+
+def test_a_submission_runs_a_fixed_number_of_queries(client, advisor, django_assert_max_num_queries):
+    for _ in range(20):
+        make_report(advisor)
+    client.force_login(advisor.candidate.user)
+    # session, user, roles, advisor; the report and its journal entry in one savepoint
+    with django_assert_max_num_queries(8):
+        assert client.post(reverse("activity:report_create"), form_data()).status_code == 302
