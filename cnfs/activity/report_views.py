@@ -15,6 +15,7 @@ from cnfs.accounts.roles import Role
 from cnfs.core.exports import csv_response, dated_filename, xlsx_response
 
 from . import reports, stats
+from .models import current_advisor
 from .report_forms import ReportFilterForm, ReportForm
 from .report_models import BREAKDOWNS, DURATION_PRESETS, ActivityReport, report_theme_choices
 from .views import _advisor_or_403
@@ -46,7 +47,7 @@ def _query(request) -> str:
 @role_required(Role.ADVISOR)
 @require_GET
 def report_list(request):
-    advisor = _advisor_or_403(request)
+    advisor = current_advisor(request.role_context)
     form, queryset = _filtered(request, advisor)
     page = Paginator(
         queryset.select_related("place", "commune").order_by("-date", "-pk"), PAGE_SIZE
@@ -54,7 +55,13 @@ def report_list(request):
     return render(
         request,
         "activity/report_list.html",
-        {"title": "Mes comptes rendus d'activité", "form": form, "page": page, "query": _query(request)},
+        {
+            "title": "Mes comptes rendus d'activité",
+            "form": form,
+            "page": page,
+            "query": _query(request),
+            "advisor": advisor,
+        },
     )
 
 
@@ -223,7 +230,7 @@ def report_export(request, fmt):
 @role_required(Role.ADVISOR)
 @require_GET
 def my_stats(request):
-    advisor = _advisor_or_403(request)
+    advisor = current_advisor(request.role_context)
     form, queryset = _filtered(request, advisor, period_only=True)
     return render(
         request,
@@ -233,6 +240,7 @@ def my_stats(request):
             "form": form,
             "stats": stats.compute(queryset),
             "query": _query(request),
+            "advisor": advisor,
         },
     )
 

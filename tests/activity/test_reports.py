@@ -304,3 +304,18 @@ def test_a_submission_runs_a_fixed_number_of_queries(client, advisor, django_ass
     # session, user, roles, advisor; the report and its journal entry in one savepoint
     with django_assert_max_num_queries(8):
         assert client.post(reverse("activity:report_create"), form_data()).status_code == 302
+
+
+def test_an_advisor_account_without_an_active_record_sees_empty_pages(client, advisor):
+    from cnfs.recruitment.models import Advisor, AdvisorStatus
+
+    make_report(advisor)
+    Advisor.objects.filter(pk=advisor.pk).update(status=AdvisorStatus.TERMINATED, post=None)
+    client.force_login(advisor.candidate.user)
+    for name in ("report_list", "my_stats"):
+        response = client.get(reverse(f"activity:{name}"))
+        assert response.status_code == 200
+        assert "fiche de conseiller numérique n'est pas active" in response.text
+    assert client.get(reverse("activity:report_list")).context["page"].paginator.count == 0
+    assert client.get(reverse("activity:report_create")).status_code == 403
+    assert client.get(reverse("activity:report_csv")).status_code == 403
