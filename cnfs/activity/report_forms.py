@@ -168,9 +168,6 @@ class ReportForm(DsfrForm):
     ]
 
     def __init__(self, *args, advisor, presets, **kwargs):
-        for _, _, bands in BREAKDOWNS:
-            for name, label in bands:
-                self.base_fields.setdefault(name, _count(label))
         super().__init__(*args, **kwargs)
         self.advisor = advisor
         self.fields["place"].queryset = Place.objects.held_by(advisor).order_by("name", "pk")
@@ -249,6 +246,12 @@ class ReportForm(DsfrForm):
                 self.add_error(field, messages_)
             elif field not in self.fields:
                 self.add_error(None, messages_)
+
+
+# The breakdowns' counts, one field per band (declared here from the bands' table rather than written out).
+for _key, _label, _bands in BREAKDOWNS:
+    for _name, _band_label in _bands:
+        ReportForm.base_fields[_name] = _count(_band_label)
 
 
 class ReportFilterForm(DsfrForm):
