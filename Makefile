@@ -31,6 +31,7 @@ $(VENV)/.installed: requirements/dev.txt
 # Front-end libraries from npm (package.json, package-lock.json), copied into static/vendor/ (not committed): served
 # by the application like every static file, never from a CDN. `--prefer-offline` uses npm's cache when it has them.
 LEAFLET_DIST := node_modules/leaflet/dist
+DSFR_CHART_DIST := node_modules/@gouvfr/dsfr-chart/dist
 static/vendor/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm introuvable : installez Node.js (apt-get install -y npm)"; exit 1; }
 	npm ci --no-audit --no-fund --prefer-offline
@@ -38,6 +39,8 @@ static/vendor/.installed: package.json package-lock.json
 	cp -r $(LEAFLET_DIST)/leaflet.js $(LEAFLET_DIST)/leaflet.js.map $(LEAFLET_DIST)/leaflet.css $(LEAFLET_DIST)/images \
 		static/vendor/leaflet/
 	cp node_modules/leaflet/LICENSE static/vendor/leaflet/
+	rm -rf static/vendor/dsfr-chart && mkdir -p static/vendor/dsfr-chart
+	cp -r $(DSFR_CHART_DIST)/BarChart $(DSFR_CHART_DIST)/LineChart static/vendor/dsfr-chart/
 	touch $@
 
 static-vendor: static/vendor/.installed

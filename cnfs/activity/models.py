@@ -151,3 +151,6 @@ class Place(models.Model):
     @property
     def departement_code(self) -> str:
         return self.commune.departement_id
+
+
+from .report_models import *  # noqa: E402, F403 — activity reports (report_models.py)

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "activity"
 
 urlpatterns = [
+    path("", include("cnfs.activity.report_urls")),  # activity reports and the advisor's statistics
     path("activite/lieux/", views.my_places, name="my_places"),
     path("activite/lieux/nouveau/", views.place_create, name="place_create"),
     path("activite/lieux/<int:pk>/modifier/", views.place_edit, name="place_edit"),

@@ -285,13 +285,17 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "training:advisor",
             description="Votre formation, votre prise de poste et la communauté des conseillers.",
         ),
-        NavItem("Mes comptes rendus d'activité", description="Saisir et consulter vos accompagnements."),
+        NavItem(
+            "Mes comptes rendus d'activité",
+            "activity:report_list",
+            description="Saisir et consulter vos accompagnements.",
+        ),
         NavItem(
             "Mes lieux d'activité",
             "activity:my_places",
             description="Vos permanences visibles sur la carte publique.",
         ),
-        NavItem("Mes statistiques", description="Votre activité en chiffres."),
+        NavItem("Mes statistiques", "activity:my_stats", description="Votre activité en chiffres."),
     ],
     Role.CANDIDATE: [
         HOME,

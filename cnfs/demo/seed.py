@@ -163,6 +163,9 @@ def seed() -> dict:
     from .activity import seed_places
 
     seed_places()
+    from .reports import seed_reports
+
+    seed_reports()
     from .api import seed_api
 
     seed_api(anct=users[Role.ANCT])
@@ -173,7 +176,7 @@ def seed() -> dict:
 
 
 def summary() -> dict:
-    from cnfs.activity.models import Place
+    from cnfs.activity.models import ActivityReport, Place
     from cnfs.candidates.models import Candidate
     from cnfs.concertation.models import StructureApplication
     from cnfs.recruitment.models import Match
@@ -188,4 +191,5 @@ def summary() -> dict:
         "formations": Training.objects.count(),
         "sessions de formation": TrainingSession.objects.count(),
         "lieux d'activité": Place.objects.count(),
+        "comptes rendus d'activité": ActivityReport.objects.count(),
     }

@@ -246,6 +246,7 @@ CNFS_DAILY_TASKS = {
     "export_purge": ("cnfs.exports.tasks.purge_exports", "03:15"),
     "personal_data_retention": ("cnfs.candidates.retention.apply_retention", "03:00"),
     "onboarding_reminders": ("cnfs.training.tasks.send_onboarding_reminders", "07:55"),
+    "activity_report_reminders": ("cnfs.activity.report_reminders.send_report_reminders", "08:00"),
 }
 # Background exports (cnfs/exports): a file is kept this long, then purged; the progress is written every so many
 # rows (one UPDATE), the rows read from the database in chunks of so many.

@@ -52,3 +52,39 @@ def place_values(**overrides) -> dict:
 
 def make_place(advisor, **overrides):
     return services.create_place(advisor, place_values(**overrides), by=advisor.candidate.user)
+
+
+def report_values(**overrides) -> dict:
+    """An individual support at home, on the service's terms (what the form hands it)."""
+    import datetime
+
+    from django.utils import timezone
+
+    values = {
+        "date": timezone.localdate() - datetime.timedelta(days=1),
+        "kind": "individual",
+        "title": "",
+        "level": "",
+        "place_kind": "remote",
+        "place": None,
+        "commune": None,
+        "duration_minutes": 30,
+        "themes": ["email"],
+        "sub_themes": [],
+        "equipment": ["computer"],
+        "participants": 1,
+        "already_accompanied": 0,
+        "autonomy": "",
+        "redirected_to": "",
+        "aidants_connect": False,
+        "pass_numerique": 0,
+        "notes": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def make_report(advisor, **overrides):
+    from cnfs.activity import reports
+
+    return reports.create_report(advisor, report_values(**overrides), by=advisor.candidate.user)

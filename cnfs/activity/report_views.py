@@ -1,0 +1,257 @@
+"""The advisor's activity reports (list with filters, create, edit, duplicate, delete, CSV/XLSX exports) and their
+own statistics (charts, the same figures as tables, XLSX)."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cnfs.accounts.permissions import role_required
+from cnfs.accounts.roles import Role
+from cnfs.core.exports import csv_response, dated_filename, xlsx_response
+
+from . import reports, stats
+from .models import current_advisor
+from .report_forms import ReportFilterForm, ReportForm
+from .report_models import BREAKDOWNS, DURATION_PRESETS, ActivityReport, report_theme_choices
+from .views import _advisor_or_403
+
+PAGE_SIZE = 50
+
+
+def _own_report(request, pk):
+    _advisor_or_403(request)
+    return get_object_or_404(ActivityReport.objects.visible_to(request.role_context), pk=pk)
+
+
+def _filtered(request, advisor, *, period_only=False):
+    form = ReportFilterForm(request.GET or None, advisor=advisor, period_only=period_only)
+    queryset = (
+        form.apply(ActivityReport.objects.by(advisor))
+        if form.is_bound
+        else ActivityReport.objects.by(advisor)
+    )
+    return form, queryset
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@role_required(Role.ADVISOR)
+@require_GET
+def report_list(request):
+    advisor = current_advisor(request.role_context)
+    form, queryset = _filtered(request, advisor)
+    page = Paginator(
+        queryset.select_related("place", "commune").order_by("-date", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activity/report_list.html",
+        {
+            "title": "Mes comptes rendus d'activité",
+            "form": form,
+            "page": page,
+            "query": _query(request),
+            "advisor": advisor,
+        },
+    )
+
+
+def _form_page(request, form, title, *, report=None, duplicate_of=None):
+    return render(
+        request,
+        "activity/report_form.html",
+        {"title": title, "form": form, "report": report, "duplicate_of": duplicate_of},
+    )
+
+
+def _save(request, advisor, initial, title, *, duplicate_of=None):
+    # A post is validated against the presets in any order; their order (a query) is only for the page shown.
+    presets = DURATION_PRESETS if request.method == "POST" else reports.duration_presets(advisor)
+    form = ReportForm(
+        request.POST or None,
+        advisor=advisor,
+        presets=presets,
+        initial={
+            **(ReportForm.initial_from(initial, presets) if initial else {"date": timezone.localdate()}),
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.create_report(
+                advisor, form.values(), by=request.user, submission_key=form.cleaned_data["submission_key"]
+            )
+        except ValidationError as error:
+            form.apply(error)
+        else:
+            messages.success(request, "Le compte rendu est enregistré.")
+            if "another" in request.POST:
+                return redirect("activity:report_create")
+            return redirect("activity:report_list")
+    if request.method == "POST":
+        form.set_presets(reports.duration_presets(advisor))
+    return _form_page(request, form, title, duplicate_of=duplicate_of)
+
+
+@role_required(Role.ADVISOR)
+def report_create(request):
+    advisor = _advisor_or_403(request)
+    return _save(request, advisor, None, "Nouveau compte rendu d'activité")
+
+
+@role_required(Role.ADVISOR)
+def report_duplicate(request, pk):
+    report = _own_report(request, pk)
+    return _save(
+        request,
+        report.advisor,
+        reports.duplicate_values(report),
+        "Dupliquer un compte rendu d'activité",
+        duplicate_of=report,
+    )
+
+
+@role_required(Role.ADVISOR)
+def report_edit(request, pk):
+    report = _own_report(request, pk)
+    presets = reports.duration_presets(report.advisor)
+    initial = {name: getattr(report, name) for name in reports.EDITABLE_FIELDS}
+    form = ReportForm(
+        request.POST or None,
+        advisor=report.advisor,
+        presets=presets,
+        initial=ReportForm.initial_from(initial, presets),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.update_report(report, form.values(), by=request.user)
+        except ValidationError as error:
+            form.apply(error)
+        else:
+            messages.success(request, "Le compte rendu est mis à jour.")
+            return redirect("activity:report_list")
+    return _form_page(request, form, f"Modifier le compte rendu du {report.date:%d/%m/%Y}", report=report)
+
+
+@role_required(Role.ADVISOR)
+def report_delete(request, pk):
+    report = _own_report(request, pk)
+    if request.method == "POST":
+        reports.delete_report(report, by=request.user)
+        messages.success(request, "Le compte rendu est supprimé.")
+        return redirect("activity:report_list")
+    return render(
+        request,
+        "activity/report_delete.html",
+        {"title": f"Supprimer le compte rendu du {report.date:%d/%m/%Y}", "report": report},
+    )
+
+
+EXPORT_HEADER = [
+    "Date",
+    "Type",
+    "Titre de l'atelier",
+    "Niveau",
+    "Lieu",
+    "Lieu d'activité",
+    "Commune (code INSEE)",
+    "Durée (minutes)",
+    "Thématiques",
+    "Démarches administratives",
+    "Matériel",
+    "Participants",
+    "Déjà accompagnés",
+    *[label for _, _, bands in BREAKDOWNS for _, label in bands],
+    "Autonomie",
+    "Réorientation",
+    "Mandat Aidants Connect",
+    "Pass Numérique remis",
+]
+
+
+def _export_rows(queryset):
+    from .report_models import Autonomy, Equipment, PlaceKind, ProcedureSubTheme, ReportKind, StructureType
+
+    themes = dict(report_theme_choices())
+    subs, equipment = dict(ProcedureSubTheme.choices), dict(Equipment.choices)
+    kinds, places = dict(ReportKind.choices), dict(PlaceKind.choices)
+    autonomy, structures = dict(Autonomy.choices), dict(StructureType.choices)
+    bands = [name for _, _, group in BREAKDOWNS for name, _ in group]
+    yield EXPORT_HEADER
+    columns = [
+        "date", "kind", "title", "level", "place_kind", "place__name", "commune_id", "duration_minutes",
+        "themes", "sub_themes", "equipment", "participants", "already_accompanied", *bands, "autonomy",
+        "redirected_to", "aidants_connect", "pass_numerique",
+    ]  # fmt: skip
+    for row in queryset.order_by("-date", "-pk").values_list(*columns).iterator(chunk_size=2000):
+        row = dict(zip(columns, row, strict=True))
+        yield [
+            row["date"],
+            kinds.get(row["kind"], row["kind"]),
+            row["title"],
+            row["level"],
+            places.get(row["place_kind"], row["place_kind"]),
+            row["place__name"] or "",
+            row["commune_id"] or "",
+            row["duration_minutes"],
+            ", ".join(themes.get(code, code) for code in row["themes"]),
+            ", ".join(subs.get(code, code) for code in row["sub_themes"]),
+            ", ".join(equipment.get(code, code) for code in row["equipment"]),
+            row["participants"],
+            row["already_accompanied"],
+            *[row[name] for name in bands],
+            autonomy.get(row["autonomy"], ""),
+            structures.get(row["redirected_to"], ""),
+            "oui" if row["aidants_connect"] else "non",
+            row["pass_numerique"],
+        ]
+
+
+@role_required(Role.ADVISOR)
+@require_GET
+def report_export(request, fmt):
+    advisor = _advisor_or_403(request)
+    _, queryset = _filtered(request, advisor)
+    rows = _export_rows(queryset)
+    if fmt == "csv":
+        return csv_response(rows, dated_filename("comptes-rendus-activite", "csv"))
+    return xlsx_response(rows, dated_filename("comptes-rendus-activite", "xlsx"), sheet="Comptes rendus")
+
+
+@role_required(Role.ADVISOR)
+@require_GET
+def my_stats(request):
+    advisor = current_advisor(request.role_context)
+    form, queryset = _filtered(request, advisor, period_only=True)
+    return render(
+        request,
+        "activity/report_stats.html",
+        {
+            "title": "Mes statistiques",
+            "form": form,
+            "stats": stats.compute(queryset),
+            "query": _query(request),
+            "advisor": advisor,
+        },
+    )
+
+
+@role_required(Role.ADVISOR)
+@require_GET
+def my_stats_export(request):
+    advisor = _advisor_or_403(request)
+    _, queryset = _filtered(request, advisor, period_only=True)
+    return xlsx_response(
+        stats.rows_for_export(stats.compute(queryset)),
+        dated_filename("mes-statistiques", "xlsx"),
+        sheet="Statistiques",
+    )
