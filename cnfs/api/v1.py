@@ -22,7 +22,7 @@ from pydantic import BeforeValidator, create_model
 
 from cnfs.accounts import ratelimit
 from cnfs.activity import opendata, standard
-from cnfs.activity.models import Place
+from cnfs.activity.models import ActivityReport, Place
 from cnfs.core.forms import date_bounds
 from cnfs.journal.context import client_ip
 from cnfs.statistics import indicators
@@ -37,6 +37,7 @@ DEPARTEMENT = r"^(?:[0-9]{2}|2[AB]|97[1-6])$"
 REGION = r"^[0-9]{2}$"
 MONTH = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 CURSOR = r"^[A-Za-z0-9_-]+$"
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 ISO_DATETIME = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
 )  # base64url, as `next` writes it
@@ -495,6 +496,118 @@ def _token_departements(token: ApiToken) -> list[str] | None:
 def _require(token: ApiToken, scope: str):
     if not token.allows(scope):
         raise HttpError(403, f"Ce jeton n'ouvre pas l'accès à « {ApiScope(scope).label} ».")
+
+
+class ReportOut(Schema):
+    id: int
+    date: date
+    departement: str = Field(description="Département de la structure du conseiller.")
+    type: str
+    type_de_lieu: str
+    commune_insee: str | None = Field(
+        description="Commune du lieu, de la personne à domicile ou de l'autre lieu."
+    )
+    duree_minutes: int
+    thematiques: list[str]
+    demarches: list[str]
+    materiel: list[str]
+    participants: int
+    deja_accompagnes: int
+    ages: dict[str, int]
+    genres: dict[str, int]
+    situations: dict[str, int]
+    niveau_atelier: str
+    autonomie: str
+    reorientation: str
+    mandat_aidants_connect: bool
+    pass_numerique: int
+    modifie_le: datetime
+
+
+class ReportPage(Schema):
+    results: list[ReportOut]
+    next: str | None
+
+
+def _iso_date_only(value):
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("AAAA-MM-JJ attendu")
+    return value
+
+
+class ReportFilters(ListFilters):
+    depuis: Annotated[date | None, BeforeValidator(_iso_date_only)] = Field(
+        None, description="Premier jour (AAAA-MM-JJ)."
+    )
+    jusqu_a: Annotated[date | None, BeforeValidator(_iso_date_only)] = Field(
+        None, description="Dernier jour (AAAA-MM-JJ)."
+    )
+
+
+AGES = {"moins_12": "age_under_12", "12_17": "age_12_18", "18_34": "age_18_35", "35_59": "age_35_60"}
+AGES["60_et_plus"] = "age_over_60"
+GENRES = {"femmes": "gender_female", "hommes": "gender_male", "autre": "gender_other"}
+SITUATIONS = {
+    "scolaires_etudiants": "situation_student",
+    "en_emploi": "situation_employed",
+    "demandeurs_emploi": "situation_job_seeker",
+    "retraites": "situation_retired",
+    "autre": "situation_other",
+}
+
+
+def _report(report) -> dict:
+    """A report without anything that could name someone: no notes, no workshop title, no advisor."""
+    commune = report.place.commune_id if report.place_id else report.commune_id
+    return {
+        "id": report.pk,
+        "date": report.date,
+        "departement": report.advisor.structure.departement_id,
+        "type": report.kind,
+        "type_de_lieu": report.place_kind,
+        "commune_insee": commune,
+        "duree_minutes": report.duration_minutes,
+        "thematiques": report.themes,
+        "demarches": report.sub_themes,
+        "materiel": report.equipment,
+        "participants": report.participants,
+        "deja_accompagnes": report.already_accompanied,
+        "ages": {key: getattr(report, field) for key, field in AGES.items()},
+        "genres": {key: getattr(report, field) for key, field in GENRES.items()},
+        "situations": {key: getattr(report, field) for key, field in SITUATIONS.items()},
+        "niveau_atelier": report.level,
+        "autonomie": report.autonomy,
+        "reorientation": report.redirected_to,
+        "mandat_aidants_connect": report.aidants_connect,
+        "pass_numerique": report.pass_numerique,
+        "modifie_le": report.updated_at,
+    }
+
+
+@api.get(
+    "/activite/comptes-rendus",
+    auth=TokenAuth(),
+    response={200: ReportPage, **TOKEN_ERRORS},
+    summary="Comptes rendus d'activité anonymisés (jeton)",
+    tags=["Avec un jeton"],
+)
+def activity_reports(request, filters: Query[ReportFilters]):
+    """Les comptes rendus d'activité des conseillers, sans notes, titre d'atelier ni conseiller (des nombres et des
+    catégories seulement), dans le périmètre du jeton (portée « activity »)."""
+    _require(request.auth, ApiScope.ACTIVITY)
+    codes = _territory_codes(filters, allowed=_token_departements(request.auth))
+    if filters.depuis and filters.jusqu_a and filters.depuis > filters.jusqu_a:
+        raise HttpError(400, "La date « depuis » doit précéder la date « jusqu_a ».")
+    queryset = ActivityReport.objects.select_related("advisor__structure", "place").defer("notes", "title")
+    if codes is not None:
+        queryset = queryset.filter(advisor__structure__departement_id__in=codes)
+    if filters.depuis:
+        queryset = queryset.filter(date__gte=filters.depuis)
+    if filters.jusqu_a:
+        queryset = queryset.filter(date__lte=filters.jusqu_a)
+    if since := _since(filters.modifie_depuis):
+        queryset = queryset.filter(updated_at__gte=since)
+    return _page(request, queryset, filters, _report)
 
 
 @api.get(
