@@ -68,7 +68,7 @@ test: install
 
 e2e: install
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || { echo "Chromium absent : apt-get install -y chromium"; exit 1; }
-	$(BIN)/pytest -c e2e/pytest.ini --rootdir . e2e
+	$(BIN)/pytest -c e2e/pytest.ini --rootdir . -n $${PYTEST_WORKERS:-2} e2e
 
 quality: install
 	$(BIN)/ruff check .
