@@ -3,11 +3,12 @@
 
     make bench BENCH=reports
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnfs_reports .venv/bin/python -m bench reports
-    .venv/bin/python -m bench reports --seconds 60 --workers 4 --clients 16 --databases postgresql
+    .venv/bin/python -m bench reports --seconds 60 --workers 2 --clients 6 --databases postgresql
 
 A fresh database (PostgreSQL: `<DATABASE_URL's name>_bench_reports`, dropped and created; SQLite:
 var/bench/reports.sqlite3) gets `--advisors` advisors hired the real way (tests' factories: structure, post, match,
-hire) and one session each. gunicorn (bench.settings, `--workers` sync workers, loopback port) then serves:
+hire) and one session each. gunicorn (bench.settings, `--workers` sync workers — by default as many as this
+machine's 2 cores: more only add contention —, loopback port) then serves:
 
 1. Submission: `--clients` threads, each logged in as one advisor, fetch the form once (CSRF token) and post
    collective-workshop reports for `--seconds` seconds as fast as the server answers. Every answer must be the
@@ -339,8 +340,8 @@ def main(argv=None):
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--advisors", type=int, default=16)
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--port", type=int, default=8735)
     parser.add_argument("--databases", default="postgresql")
