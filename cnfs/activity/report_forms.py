@@ -275,9 +275,10 @@ class ReportFilterForm(DsfrForm):
         label="Lieu", required=False, queryset=Place.objects.none(), empty_label="Tous les lieux"
     )
 
-    def __init__(self, *args, advisor, period_only=False, **kwargs):
+    def __init__(self, *args, advisor=None, period_only=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = Place.objects.held_by(advisor).order_by("name", "pk")
+        if advisor is not None:
+            self.fields["place"].queryset = Place.objects.held_by(advisor).order_by("name", "pk")
         if period_only:
             for name in ("kind", "theme", "place"):
                 del self.fields[name]

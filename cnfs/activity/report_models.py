@@ -162,12 +162,21 @@ class ActivityReportQuerySet(models.QuerySet):
         return self.filter(advisor=advisor)
 
     def visible_to(self, role_context):
-        """Reports in the current role's scope. An advisor sees their own, and nobody else's."""
+        """Reports in the current role's scope: an advisor their own and nobody else's; a structure its advisors';
+        a préfecture or a hub those of the advisors whose structure is in its départements; ANCT all. (A
+        coordinator's team comes with the teams.)"""
         from cnfs.accounts.roles import Role
 
         from .models import current_advisor
 
-        if role_context.role == Role.ADVISOR:
+        role = role_context.role
+        if role == Role.ANCT:
+            return self
+        if role in (Role.PREFECTURE, Role.HUB):
+            return self.filter(advisor__structure__departement_id__in=role_context.departement_codes)
+        if role == Role.STRUCTURE:
+            return self.filter(advisor__structure_id=role_context.current.structure_id)
+        if role == Role.ADVISOR:
             advisor = current_advisor(role_context)
             return self.by(advisor) if advisor else self.none()
         return self.none()

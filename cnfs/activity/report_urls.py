@@ -18,4 +18,6 @@ urlpatterns = [
     ),
     path("activite/mes-statistiques/", report_views.my_stats, name="my_stats"),
     path("activite/mes-statistiques/export.xlsx", report_views.my_stats_export, name="my_stats_export"),
+    path("activite/statistiques/", report_views.scope_stats, name="scope_stats"),
+    path("activite/statistiques/export.xlsx", report_views.scope_stats_export, name="scope_stats_export"),
 ]

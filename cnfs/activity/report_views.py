@@ -255,3 +255,43 @@ def my_stats_export(request):
         dated_filename("mes-statistiques", "xlsx"),
         sheet="Statistiques",
     )
+
+
+SCOPE_ROLES = (Role.ANCT, Role.PREFECTURE, Role.HUB, Role.STRUCTURE)
+
+
+def _scope_reports(request):
+    form = ReportFilterForm(request.GET or None, period_only=True)
+    queryset = ActivityReport.objects.visible_to(request.role_context)
+    return form, (form.apply(queryset) if form.is_bound else queryset)
+
+
+@role_required(*SCOPE_ROLES)
+@require_GET
+def scope_stats(request):
+    """The activity of the advisors in the role's scope (national, département or région, hub, structure), with the
+    advisor's own statistics page and the same computation (stats.compute)."""
+    form, queryset = _scope_reports(request)
+    return render(
+        request,
+        "activity/report_stats.html",
+        {
+            "title": "Activité des conseillers",
+            "form": form,
+            "stats": stats.compute(queryset),
+            "query": _query(request),
+            "scope": True,
+            "export_url": "activity:scope_stats_export",
+        },
+    )
+
+
+@role_required(*SCOPE_ROLES)
+@require_GET
+def scope_stats_export(request):
+    _, queryset = _scope_reports(request)
+    return xlsx_response(
+        stats.rows_for_export(stats.compute(queryset)),
+        dated_filename("activite-des-conseillers", "xlsx"),
+        sheet="Statistiques",
+    )

@@ -91,6 +91,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Les lieux d'activité des conseillers, visibles ou non sur la carte publique.",
             group=ADVISORS,
         ),
+        NavItem(
+            "Activité des conseillers",
+            "activity:scope_stats",
+            description="Accompagnements, thématiques, publics et lieux : les comptes rendus de tous les conseillers.",
+            group=ADVISORS,
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
         NavItem(
             "Invitations",
@@ -133,19 +139,27 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Subvention prévue et versée aux structures du territoire.",
         ),
         NavItem(
-            "Prise de poste",
-            "training:onboarding_rates",
-            description="Prise de poste des conseillers terminée, par département.",
-        ),
-        NavItem(
             "Échéances du territoire",
             "funding:radar",
             description="Échéances des postes du territoire : retards et risques.",
         ),
         NavItem(
+            "Prise de poste",
+            "training:onboarding_rates",
+            description="Prise de poste des conseillers terminée, par département.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Lieux d'activité",
             "activity:scope_places",
             description="Les lieux d'activité des conseillers du territoire.",
+            group=ADVISORS,
+        ),
+        NavItem(
+            "Activité des conseillers",
+            "activity:scope_stats",
+            description="Accompagnements, thématiques, publics et lieux des conseillers du territoire.",
+            group=ADVISORS,
         ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
         NavItem(
@@ -244,6 +258,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             group=ADVISORS,
         ),
         NavItem(
+            "Activité des conseillers",
+            "activity:scope_stats",
+            description="Les accompagnements de vos conseillers, d'après leurs comptes rendus.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Mon équipe",
             "structures:team",
             description="Les personnes de votre structure qui utilisent la plateforme.",
@@ -272,7 +292,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "activity:scope_places",
             description="Les lieux d'activité des conseillers de vos départements.",
         ),
-        NavItem("Statistiques", description="Activité de vos départements et exports."),
+        NavItem(
+            "Activité des conseillers",
+            "activity:scope_stats",
+            description="Accompagnements des conseillers de vos départements, et leur export.",
+        ),
     ],
     Role.COORDINATOR: [
         HOME,
