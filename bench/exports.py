@@ -20,7 +20,6 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -28,13 +27,13 @@ sys.path.insert(0, str(BASE_DIR))
 from bench.national import (  # noqa: E402
     TERRITORIES,
     activation_rows,
+    reset_database,
     structure_row,
 )
 from bench.national import database_env as national_env  # noqa: E402
-from bench.national import reset_database as national_reset  # noqa: E402
+from bench.national import run_child as national_child  # noqa: E402
 
 STRUCTURES = 3271
-SQLITE_FILE = BASE_DIR / "var" / "bench" / "exports.sqlite3"
 EXPORTS = [("posts", "xlsx"), ("posts", "csv"), ("structures", "xlsx")]
 
 
@@ -177,38 +176,11 @@ def export_once(kind: str, fmt: str) -> dict:
 
 
 def database_env(kind: str) -> dict:
-    env = national_env(kind)
-    if kind == "postgresql":
-        parts = urlsplit(env["DATABASE_URL"])
-        env["DATABASE_URL"] = parts._replace(path=parts.path.rstrip("/") + "_exports").geturl()
-    else:
-        env["BENCH_SQLITE"] = str(SQLITE_FILE)
-    return env
-
-
-def reset_database(kind: str, env: dict):
-    if kind == "sqlite":
-        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-        return
-    national_reset(kind, env)
+    return national_env(kind, name="exports")
 
 
 def run_child(args: list[str], env: dict) -> dict:
-    import subprocess
-
-    result = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *args],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        sys.stderr.write(result.stderr[-4000:])
-        raise SystemExit(f"échec de {' '.join(args)}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return national_child(args, env, script=__file__)
 
 
 def main(argv=None):

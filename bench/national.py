@@ -543,24 +543,29 @@ def export_memory(session_key: str) -> dict:
 # Orchestration: databases, server, HTTP requests
 
 
-def database_env(kind: str) -> dict:
+def database_env(kind: str, name: str | None = None) -> dict:
+    """The environment of a bench's child processes and server. `name`: another bench's own database
+    (PostgreSQL `<DATABASE_URL's name>_bench_<name>`, SQLite var/bench/<name>.sqlite3)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BENCH_SQLITE")}
     env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     env["PYTHONPATH"] = str(BASE_DIR)
     if kind == "postgresql":
         url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cnfs")
         parts = urlsplit(url)
-        env["DATABASE_URL"] = parts._replace(path=parts.path.rstrip("/") + "_bench").geturl()
+        suffix = "_bench" + (f"_{name}" if name else "")
+        env["DATABASE_URL"] = parts._replace(path=parts.path.rstrip("/") + suffix).geturl()
     else:
-        env["BENCH_SQLITE"] = str(SQLITE_FILE)
+        env["BENCH_SQLITE"] = str(SQLITE_FILE.with_name(f"{name}.sqlite3") if name else SQLITE_FILE)
     return env
 
 
 def reset_database(kind: str, env: dict):
+    """An empty bench database: the SQLite file removed, or the PostgreSQL database dropped and created."""
     if kind == "sqlite":
-        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(env["BENCH_SQLITE"])
+        path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     import psycopg
 
@@ -572,10 +577,11 @@ def reset_database(kind: str, env: dict):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def run_child(args: list[str], env: dict) -> dict:
-    """Runs this file in a child process (Django set up on the bench database); its last stdout line is JSON."""
+def run_child(args: list[str], env: dict, script: str = __file__) -> dict:
+    """Runs a bench file (this one by default) in a child process, Django set up on the bench database; its last
+    stdout line is JSON."""
     result = subprocess.run(
-        [PYTHON, str(Path(__file__).resolve()), *args], env=env, cwd=BASE_DIR, capture_output=True, text=True
+        [PYTHON, str(Path(script).resolve()), *args], env=env, cwd=BASE_DIR, capture_output=True, text=True
     )
     if result.returncode:
         sys.stderr.write(result.stderr[-4000:])

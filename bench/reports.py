@@ -27,7 +27,6 @@ import json
 import random
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -39,12 +38,15 @@ from urllib.parse import urlencode
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.national import Server, percentile  # noqa: E402
+from bench.national import (  # noqa: E402
+    Server,
+    percentile,
+    reset_database,
+)
 from bench.national import database_env as national_env  # noqa: E402
-from bench.national import reset_database as national_reset  # noqa: E402
+from bench.national import run_child as national_child  # noqa: E402
 
 GOAL_PER_SECOND = 200
-SQLITE_FILE = BASE_DIR / "var" / "bench" / "reports.sqlite3"
 FORM = "/activite/comptes-rendus/nouveau/"
 STATS = "/activite/mes-statistiques/"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -246,40 +248,12 @@ def timed(port, path, session, repeat) -> dict:
     return {"p50": statistics.median(times), "p95": percentile(times, 0.95), "queries": queries}
 
 
-def run_child(args: list[str], env: dict) -> dict:
-    """Runs this file in a child process (Django set up on the bench database); its last stdout line is JSON."""
-    result = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *args],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        sys.stderr.write(result.stderr[-4000:])
-        raise SystemExit(f"échec de {' '.join(args)}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def database_env(kind: str) -> dict:
-    env = national_env(kind)
-    if kind == "postgresql":
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(env["DATABASE_URL"])
-        env["DATABASE_URL"] = parts._replace(path=parts.path.rstrip("/") + "_reports").geturl()
-    else:
-        env["BENCH_SQLITE"] = str(SQLITE_FILE)
-    return env
+    return national_env(kind, name="reports")
 
 
-def reset_database(kind: str, env: dict):
-    if kind == "sqlite":
-        SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-        return
-    national_reset(kind, env)
+def run_child(args: list[str], env: dict) -> dict:
+    return national_child(args, env, script=__file__)
 
 
 def measure(kind: str, args):
