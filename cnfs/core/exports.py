@@ -38,8 +38,9 @@ def dated_filename(stem: str, ext: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{ext}"
 
 
-class _Line:
-    """A file-like object whose write() returns what it was given: csv.writer then formats one line at a time."""
+class Echo:
+    """A file-like object whose write() returns what it was given: csv.writer then formats one line at a time (for
+    streamed CSV)."""
 
     def write(self, text):
         return text
@@ -47,7 +48,7 @@ class _Line:
 
 def _csv_lines(rows):
     yield "\ufeff"  # Excel opens UTF-8 with a BOM
-    writer = csv.writer(_Line(), delimiter=";")
+    writer = csv.writer(Echo(), delimiter=";")
     for row in _safe_rows(rows):
         yield writer.writerow(row)
 

@@ -30,11 +30,6 @@ def _sums():
     }
 
 
-def totals(tranches) -> dict:
-    """Forecast, paid and still to pay over these tranches (one query)."""
-    return tranches.aggregate(**_sums())
-
-
 def totals_of(rows) -> dict:
     """The grand totals of `by_tranche_number`'s rows (at most four rows: no extra query)."""
     keys = ("forecast", "paid", "to_pay", "tranches")
