@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -131,5 +132,8 @@ def follow_menu(page, label, group=None):
     """Clicks `label` in the header's main menu, opening its sub-menu `group` first (cnfs.dashboard.navigation)."""
     nav = page.get_by_role("navigation", name="Menu principal")
     if group:
-        nav.get_by_role("button", name=group, exact=True).click()
+        button = nav.get_by_role("button", name=group, exact=True)
+        # A click before the design system's script has taken the button over does not open the sub-menu.
+        expect(button).to_have_attribute("data-fr-js-collapse-button", "true")
+        button.click()
     nav.get_by_role("link", name=label, exact=True).click()
