@@ -7,13 +7,12 @@
   output with `data-inclusion-schema`.
 """
 
-import csv
 import json
 
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from cnfs.core.exports import Echo, safe_cell
+from cnfs.core.exports import dated_filename, safe_cell
+from cnfs.core.opendata import csv_lines, csv_response, stream
 
 from . import standard
 from .models import Place
@@ -70,13 +69,12 @@ def standard_row(place) -> dict:
 
 
 def _csv_lines(places):
-    writer = csv.writer(Echo(), lineterminator="\n")
     names = columns()
-    yield writer.writerow(names)
-    for place in places:
-        row = standard_row(place)
-        # A free text typed by a user never starts a spreadsheet formula.
-        yield writer.writerow([safe_cell(row[n]) if n in FREE_TEXT_COLUMNS else row[n] for n in names])
+    # A free text typed by a user never starts a spreadsheet formula.
+    rows = (standard_row(place) for place in places)
+    return csv_lines(
+        names, ([safe_cell(r[n]) if n in FREE_TEXT_COLUMNS else r[n] for n in names] for r in rows)
+    )
 
 
 def _json_items(rows):
@@ -86,22 +84,16 @@ def _json_items(rows):
     yield "\n]\n"
 
 
-def _stream(chunks, content_type, filename):
-    response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
-    return response
+CSV_STEM = "lieux-de-mediation-numerique"
 
 
 def standard_csv_response():
-    return _stream(
-        _csv_lines(exported_places()), "text/csv; charset=utf-8", "lieux-de-mediation-numerique.csv"
-    )
+    return csv_response(_csv_lines(exported_places()), dated_filename(CSV_STEM, "csv"))
 
 
 def standard_json_response():
     rows = (standard_row(place) for place in exported_places())
-    return _stream(_json_items(rows), "application/json", "lieux-de-mediation-numerique.json")
+    return stream(_json_items(rows), "application/json", dated_filename(CSV_STEM, "json"))
 
 
 # --- data·inclusion ---------------------------------------------------------------------------------------------------
@@ -197,4 +189,4 @@ def di_json_response():
         for place in exported_places():
             yield {"structure": di_structure(place), "services": di_services(place)}
 
-    return _stream(_json_items(items()), "application/json", "lieux-data-inclusion.json")
+    return stream(_json_items(items()), "application/json", dated_filename("lieux-data-inclusion", "json"))

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
@@ -23,10 +22,12 @@ from pydantic import BeforeValidator, create_model
 from cnfs.accounts import ratelimit
 from cnfs.activity import opendata, standard
 from cnfs.activity.models import ActivityReport, Place
+from cnfs.core import opendata as opendata_columns
 from cnfs.core.forms import date_bounds
 from cnfs.journal.context import client_ip
 from cnfs.statistics import indicators
-from cnfs.structures.models import Post, PostStatus, Structure, StructureType
+from cnfs.structures import opendata as structures_opendata
+from cnfs.structures.models import PostStatus
 from cnfs.territories.models import Departement, Region
 
 from . import pagination, tokens
@@ -169,20 +170,23 @@ class Problem(Schema):
     errors: list[dict] | None = Field(None, description="Paramètres refusés et motif.")
 
 
-class StructureOut(Schema):
-    id: int
-    nom: str = Field(description="Nom d'usage, à défaut raison sociale.")
-    siret: str
-    type: str = Field(description=f"Un de : {', '.join(StructureType.values)}.")
-    type_libelle: str
-    commune_insee: str | None
-    commune: str | None
-    departement: str
-    region: str
-    postes_attribues: int = Field(description="Postes attribués et non retirés.")
-    postes_pourvus: int
-    activee_le: date | None
-    modifiee_le: datetime
+PY_TYPES = {"integer": int, "number": float, "string": str, "date": date, "datetime": datetime}
+
+
+def _schema(name: str, columns) -> type[Schema]:
+    """A response schema from the open-data columns (cnfs.core.opendata.Column): the API and the CSV files publish the
+    same fields, described once."""
+    fields = {}
+    for column in columns:
+        kind = PY_TYPES[column.type]
+        fields[column.name] = (
+            kind | None if column.nullable else kind,
+            Field(description=column.description),
+        )
+    return create_model(name, __base__=Schema, **fields)
+
+
+StructureOut = _schema("StructureOut", structures_opendata.STRUCTURE_COLUMNS)
 
 
 class StructurePage(Schema):
@@ -190,15 +194,7 @@ class StructurePage(Schema):
     next: str | None = Field(description="Adresse de la page suivante, absente sur la dernière.")
 
 
-class PostOut(Schema):
-    id: int
-    structure: int
-    departement: str
-    date_comite: date
-    date_limite_recrutement: date
-    statut: str = Field(description=f"Un de : {', '.join(PostStatus.values)}.")
-    statut_libelle: str
-    modifie_le: datetime
+PostOut = _schema("PostOut", structures_opendata.POST_COLUMNS)
 
 
 class PostPage(Schema):
@@ -328,36 +324,14 @@ def _page(request, queryset, filters, serialize):
 def structures(request, filters: Query[ListFilters]):
     """Les structures activées du dispositif, avec leurs postes attribués et pourvus."""
     codes = _territory_codes(filters)
-    queryset = (
-        Structure.objects.filter(activated_at__isnull=False)
-        .select_related("commune", "departement")
-        .annotate(
-            granted=Count("posts", filter=~Q(posts__status=PostStatus.RETIRED)),
-            occupied=Count("posts", filter=Q(posts__status=PostStatus.OCCUPIED)),
-        )
-    )
+    queryset = structures_opendata.public_structures()
     if codes is not None:
         queryset = queryset.filter(departement_id__in=codes)
     if since := _since(filters.modifie_depuis):
         queryset = queryset.filter(updated_at__gte=since)
-    types = dict(StructureType.choices)
 
-    def serialize(s):
-        return {
-            "id": s.pk,
-            "nom": s.usual_name or s.name,
-            "siret": s.siret,
-            "type": s.type,
-            "type_libelle": types.get(s.type, s.type),
-            "commune_insee": s.commune_id,
-            "commune": s.commune.name if s.commune else None,
-            "departement": s.departement_id,
-            "region": s.departement.region_id,
-            "postes_attribues": s.granted,
-            "postes_pourvus": s.occupied,
-            "activee_le": timezone.localdate(s.activated_at) if s.activated_at else None,
-            "modifiee_le": s.updated_at,
-        }
+    def serialize(structure):
+        return opendata_columns.record(structures_opendata.STRUCTURE_COLUMNS, structure)
 
     return _page(request, queryset, filters, serialize)
 
@@ -373,26 +347,16 @@ class PostFilters(ListFilters):
 def posts(request, filters: Query[PostFilters]):
     """Les postes attribués par les comités, leur date limite de recrutement et leur statut."""
     codes = _territory_codes(filters)
-    queryset = Post.objects.select_related("structure")
+    queryset = structures_opendata.public_posts()
     if codes is not None:
         queryset = queryset.filter(structure__departement_id__in=codes)
     if filters.statut:
         queryset = queryset.filter(status=filters.statut)
     if since := _since(filters.modifie_depuis):
         queryset = queryset.filter(updated_at__gte=since)
-    labels = dict(PostStatus.choices)
 
-    def serialize(p):
-        return {
-            "id": p.pk,
-            "structure": p.structure_id,
-            "departement": p.structure.departement_id,
-            "date_comite": p.committee_date,
-            "date_limite_recrutement": p.deadline,
-            "statut": p.status,
-            "statut_libelle": labels.get(p.status, p.status),
-            "modifie_le": p.updated_at,
-        }
+    def serialize(post):
+        return opendata_columns.record(structures_opendata.POST_COLUMNS, post)
 
     return _page(request, queryset, filters, serialize)
 
