@@ -8,11 +8,12 @@
 """
 
 import json
+from operator import itemgetter
 
 from django.utils import timezone
 
-from cnfs.core.exports import dated_filename, safe_cell
-from cnfs.core.opendata import csv_lines, csv_response, stream
+from cnfs.core.exports import dated_filename
+from cnfs.core.opendata import Column, csv_response, stream, table_lines
 
 from . import standard
 from .models import Place
@@ -25,6 +26,25 @@ FREE_TEXT_COLUMNS = {"nom", "adresse", "commune", "structure_parente"}
 
 def columns() -> list[str]:
     return [item["name"] for item in standard.schema()["fields"]]
+
+
+COLUMN_TYPES = {"number": "number", "date": "date"}  # every other column of the standard is text
+
+
+def place_columns() -> list[Column]:
+    """The standard's columns as open-data columns (their type, description and example from its table schema),
+    each read from a `standard_row`."""
+    return [
+        Column(
+            item["name"],
+            COLUMN_TYPES.get(item.get("type"), "string"),
+            (item.get("description") or "").split("\n")[0],
+            str(item.get("example", "")),
+            itemgetter(item["name"]),
+            free_text=item["name"] in FREE_TEXT_COLUMNS,
+        )
+        for item in standard.schema()["fields"]
+    ]
 
 
 def exported_places():
@@ -69,12 +89,8 @@ def standard_row(place) -> dict:
 
 
 def _csv_lines(places):
-    names = columns()
-    # A free text typed by a user never starts a spreadsheet formula.
-    rows = (standard_row(place) for place in places)
-    return csv_lines(
-        names, ([safe_cell(r[n]) if n in FREE_TEXT_COLUMNS else r[n] for n in names] for r in rows)
-    )
+    # A free text typed by a user (FREE_TEXT_COLUMNS) never starts a spreadsheet formula.
+    return table_lines(place_columns(), (standard_row(place) for place in places))
 
 
 def _json_items(rows):

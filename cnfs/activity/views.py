@@ -156,7 +156,7 @@ def tiles_origin() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
-def _allow_tiles(response):
+def allow_tiles(response):
     """The map page alone may load images from the tile server (the site's CSP allows 'self' only)."""
     origin = tiles_origin()
     if origin:
@@ -189,7 +189,7 @@ def public_map(request):
         "tiles_url": settings.CNFS_MAP_TILES_URL,
         "tiles_attribution": settings.CNFS_MAP_TILES_ATTRIBUTION,
     }
-    return _allow_tiles(render(request, "activity/public_map.html", context))
+    return allow_tiles(render(request, "activity/public_map.html", context))
 
 
 @require_GET
@@ -213,7 +213,7 @@ def public_place(request, pk):
         "tiles_url": settings.CNFS_MAP_TILES_URL,
         "tiles_attribution": settings.CNFS_MAP_TILES_ATTRIBUTION,
     }
-    return _allow_tiles(render(request, "activity/public_place.html", context))
+    return allow_tiles(render(request, "activity/public_place.html", context))
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.db.models import Count, DateField, DateTimeField, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cnfs.activity.models import Place
 from cnfs.concertation.models import (
     ApplicationStatus,
     CommitteeDecision,
@@ -183,3 +184,26 @@ def monthly(departements=None, *, since: date | None = None, until: date | None 
     return [
         {"departement": code, "month": month, **counts} for (code, month), counts in sorted(table.items())
     ]
+
+
+PRESENCE_FIELDS = ("structures", "places")
+
+
+def presence(departements=None) -> dict[str, dict]:
+    """Per département: the activated structures (of the département) and the places of activity shown on the
+    public map (in a commune of the département). Two queries; only the départements with one or the other."""
+    parts = [
+        _count_by(
+            Structure.objects.filter(activated_at__isnull=False),
+            "departement_id",
+            departements,
+            structures=Count("pk"),
+        ),
+        _count_by(Place.objects.public(), "commune__departement_id", departements, places=Count("pk")),
+    ]
+    table = {}
+    for code in sorted(set().union(*parts)):
+        table[code] = dict.fromkeys(PRESENCE_FIELDS, 0)
+        for part in parts:
+            table[code].update(part.get(code, {}))
+    return table
