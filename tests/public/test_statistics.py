@@ -62,7 +62,7 @@ def test_the_trend_covers_the_last_twelve_complete_months(client, programme):
     assert by_month[datetime.date(2026, 2, 1)]["hires"] == 0
     assert sum(row["posts_granted"] for row in figures.months) == 0  # granted this month (March)
     page = text(client.get(URL))
-    assert "<th scope=\"row\">02/2026</th> <td>2</td> <td>10</td>" in page
+    assert '<th scope="row">02/2026</th> <td>2</td> <td>10</td>' in page
     assert page.count("<line-chart") == 2
 
 
