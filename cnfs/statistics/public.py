@@ -54,6 +54,11 @@ class NationalStatistics:
     months: list[dict]  # month, reports, participants, posts_granted, hires: the last complete months
 
     @property
+    def active_departements(self) -> list[DepartementFigures]:
+        """The départements with at least one figure (the table and the map leave the others out)."""
+        return [row for row in self.departements if any(row.counts.values())]
+
+    @property
     def target_percent(self) -> int:
         return round(100 * self.totals["posts_granted"] / self.target) if self.target else 0
 

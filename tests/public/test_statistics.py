@@ -31,7 +31,7 @@ def test_open_to_anonymous_visitors_and_every_role(role_matrix, programme):
 def test_the_national_figures_are_those_the_services_left_behind(client, programme):
     page = text(client.get(URL))
     assert figure(page, "posts_granted") == "6"  # three structures, two posts each
-    assert "sur un objectif de 4000 (0 %)" in page
+    assert "sur un objectif de 4 000 (0 %)" in page  # thousands spaced
     assert figure(page, "advisors_in_post") == "2"
     assert figure(page, "structures") == "3"
     assert figure(page, "places") == "1"  # the hidden place is not on the map
