@@ -2,7 +2,7 @@
 
 Every figure comes from the one computation of its indicator (indicators.funnel, indicators.presence,
 indicators.monthly, activity.monthly_by_departement): the public page shows the same numbers as the dashboards, the
-exports and the API. A constant number of queries whatever the volume (ten), and the result is kept in the cache
+exports and the API. A constant number of queries whatever the volume (thirteen), and the result is kept in the cache
 for CNFS_PUBLIC_STATISTICS_CACHE, since it is the same for every visitor."""
 
 import json

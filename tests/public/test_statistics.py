@@ -119,3 +119,9 @@ def test_an_empty_programme_shows_zeros(client, db, frozen):
 def test_linked_from_the_header_and_the_footer(client, db):
     page = client.get(reverse("public:home")).content.decode()
     assert page.count(f'href="{URL}"') == 2
+
+
+def test_thirteen_queries_compute_every_public_figure(programme, django_assert_num_queries):
+    """Départements 1, funnel 6, presence 2, monthly activity 1, monthly recruitment 3 (README)."""
+    with django_assert_num_queries(13):
+        public.compute()
