@@ -776,6 +776,9 @@ class _bare_table:
 
     def __enter__(self):
         cursor, table = self.cursor, self.quote(self.table)
+        # Deferred foreign-key checks of rows written earlier in the transaction are run now: a table with pending
+        # checks cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY conname",
