@@ -1,4 +1,4 @@
-"""The national volume (SPEC §5 of issue 12): the programme's structures, candidates, hires and advisors, their places
+"""The national volume (issue 12, §5 "Scale"): the programme's structures, candidates, hires and advisors, their places
 of activity, four years of activity reports, their contracts' funding, and one account per role to look at it.
 
     manage.py seed_national --scale 1            # 3,271 structures, 50,000 candidates, ~4,000 advisors, 10 M reports
@@ -641,11 +641,12 @@ def _day_weight(day: date) -> float:
     return weight
 
 
-def report_rows(total, advisors, hired, held, *, today, rng, pool=POOL):
+def report_rows(total, advisors, hired, held, *, today, rng, pool=POOL, workshops=frozenset()):
     """`total` reports (advisor id, day, place kind, place id, commune id, content index), day after day over the last
     YEARS years, as they are written in production: each day's count follows the advisors in post that day and the
     day's weight; each advisor reports at their own pace (log-normal); the place is one of theirs most of the time,
-    the person's home or another place in the structure's commune sometimes, or remote. Generated lazily."""
+    the person's home (never a workshop: `workshops`, the pool's collective contents) or another place in the
+    structure's commune sometimes, or remote. Generated lazily."""
     if total <= 0 or not advisors:
         return
     ordered = sorted(advisors, key=lambda a: (hired[a.pk], a.pk))
@@ -675,7 +676,7 @@ def report_rows(total, advisors, hired, held, *, today, rng, pool=POOL):
             roll = rng.random()
             if own and roll < 0.8:
                 yield advisor.pk, day, "place", own[0] if len(own) == 1 else rng.choice(own), None, content
-            elif roll < 0.87:
+            elif roll < 0.87 and content not in workshops:
                 yield advisor.pk, day, "home", None, advisor.structure.commune_id, content
             elif roll < 0.9:
                 yield advisor.pk, day, "other", None, advisor.structure.commune_id, content
@@ -994,7 +995,10 @@ def build(scale: float, seed: int = 8, *, reports: int | None = None, progress=N
     held = places(advisors, rng=rng)
     done("lieux d'activité")
     contents = report_contents(rng, today, size=max(1, min(POOL, total)))
-    rows = report_rows(total, advisors, hired, held, today=today, rng=rng, pool=len(contents))
+    workshops = frozenset(n for n, content in enumerate(contents) if content["kind"] == "collective")
+    rows = report_rows(
+        total, advisors, hired, held, today=today, rng=rng, pool=len(contents), workshops=workshops
+    )
     written = write_reports(rows, contents, connection=connection)
     done("comptes rendus d'activité")
     funding(advisors, hired, made["agent"], today=today, rng=rng)

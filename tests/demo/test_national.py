@@ -83,6 +83,7 @@ def test_small_national_volume_obeys_every_rule():
     assert set(ActivityReport.objects.values_list("kind", flat=True)) == set(ReportKind.values)
     assert set(ActivityReport.objects.values_list("place_kind", flat=True)) == set(PlaceKind.values)
     assert ActivityReport.objects.filter(participants__gt=1, kind=ReportKind.COLLECTIVE).exists()
+    assert not ActivityReport.objects.filter(kind=ReportKind.COLLECTIVE, place_kind=PlaceKind.HOME).exists()
 
     # Funding: a contract per advisor, three tranches each, totals kept (the consistency rule above compares them).
     assert Contract.objects.count() == len(advisors)
