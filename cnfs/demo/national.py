@@ -810,9 +810,34 @@ class _bare_table:
         return False
 
 
+def extend_contracts(contracts, agent, *, today) -> int:
+    """Advisors still in post after their 24-month contract: each contract ending before today is extended by
+    24 months (an extension row each time, as `extend_contract` records it) until it ends after today."""
+    from django.utils import timezone
+
+    from cnfs.funding.models import Contract, ContractExtension
+    from cnfs.structures.services import add_months
+
+    extensions, extended = [], []
+    for contract in contracts:
+        while contract.end_date <= today:
+            previous, contract.end_date = contract.end_date, add_months(contract.end_date, 24)
+            at = timezone.make_aware(datetime.combine(previous - timedelta(days=30), datetime.min.time()))
+            extensions.append(
+                ContractExtension(
+                    contract=contract, previous_end_date=previous, end_date=contract.end_date, by=agent, at=at
+                )
+            )
+            extended.append(contract)
+    Contract.objects.bulk_update(list({c.pk: c for c in extended}.values()), ["end_date"], batch_size=2000)
+    ContractExtension.objects.bulk_create(extensions, batch_size=2000)
+    return len(extensions)
+
+
 def funding(advisors, hired, agent, *, today, rng) -> int:
-    """The contract of each hired advisor (signed on their hiring day, 24 months), its three tranches as
-    `schedule_tranches` plans them, paid when due (most of them) with their payment, and the kept totals rebuilt."""
+    """The contract of each hired advisor (signed on their hiring day, 24 months, extended while they are in post),
+    its three tranches as `schedule_tranches` plans them, paid when due (most of them) with their payment, and the
+    kept totals rebuilt."""
     from cnfs.funding import rules, totals
     from cnfs.funding.models import Contract, ContractType, Payment, Tranche, TrancheStatus
     from cnfs.structures.services import add_months
@@ -835,6 +860,7 @@ def funding(advisors, hired, agent, *, today, rng) -> int:
         ],
         batch_size=2000,
     )
+    extend_contracts(contracts, agent, today=today)
     structure_of = {a.match_id: a.structure for a in advisors}
     tranches = []
     for contract in contracts:

@@ -23,7 +23,7 @@ from cnfs.candidates.models import Candidate
 from cnfs.core.consistency import run_checks
 from cnfs.demo import national
 from cnfs.demo.seed import DEMO_PASSWORD
-from cnfs.funding.models import Contract, Tranche, TrancheTotal
+from cnfs.funding.models import Contract, ContractExtension, Tranche, TrancheTotal
 from cnfs.recruitment.models import Advisor, AdvisorStatus
 from cnfs.structures.models import Structure
 from cnfs.territories import importer, sources
@@ -89,6 +89,9 @@ def test_small_national_volume_obeys_every_rule():
     assert Contract.objects.count() == len(advisors)
     assert Tranche.objects.count() == 3 * len(advisors)
     assert TrancheTotal.objects.exists()
+    assert not Contract.objects.filter(end_date__lte=today).exists()
+    for extension in ContractExtension.objects.select_related("contract"):
+        assert extension.contract.start_date < extension.previous_end_date < extension.end_date
 
     # One account per role, with the demo password; agents enrolled for the second factor.
     for key, (_, _, _, role) in national.ACCOUNTS.items():
