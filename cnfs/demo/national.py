@@ -898,6 +898,92 @@ def funding(advisors, hired, agent, *, today, rng) -> int:
     return len(tranches)
 
 
+def training(advisors, hired, agent, *, today, rng) -> int:
+    """Each advisor's training, by how long ago they were hired: one training organisation per région (covering its
+    départements); hired 300 days ago or more, the training is completed (105 h one day a week or 280 h full time,
+    weekly attendance adding up to the path's hours, CCP1 and Pix certification at the end), a few dropped half-way;
+    hired in the last 300 days, positioned with the région's organisation, or still to be positioned in the last
+    month. Returns the number of trainings."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cnfs.territories.models import Departement, Region
+    from cnfs.training.models import (
+        DropoutReason,
+        Rhythm,
+        Training,
+        TrainingProvider,
+        TrainingStatus,
+        WeeklyAttendance,
+    )
+
+    regions = list(Region.objects.order_by("code"))
+    providers = TrainingProvider.objects.bulk_create(
+        [TrainingProvider(name=f"Organisme de formation — {region.name}") for region in regions]
+    )
+    provider_of = {region.pk: provider for region, provider in zip(regions, providers, strict=True)}
+    Through = TrainingProvider.departements.through
+    Through.objects.bulk_create(
+        [
+            Through(trainingprovider_id=provider_of[region_id].pk, departement_id=code)
+            for code, region_id in Departement.objects.values_list("code", "region_id")
+            if region_id in provider_of
+        ]
+    )
+
+    def moment(day):
+        return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=17)))
+
+    trainings, weeks_of = [], []
+    for advisor in advisors:
+        day = hired[advisor.pk]
+        provider = provider_of.get(advisor.structure.commune.region_id)
+        row = Training(
+            match_id=advisor.match_id,
+            structure_id=advisor.structure_id,
+            created_at=moment(day),
+            status_changed_at=moment(day),
+        )
+        weeks = []
+        if day <= today - timedelta(days=300) and provider is not None:
+            path, rhythm, hours = (
+                (105, Rhythm.WORK_STUDY, 7) if rng.random() < 0.6 else (280, Rhythm.FULL_TIME, 35)
+            )
+            start = day + timedelta(days=14 - day.weekday())  # the Monday two weeks after the hiring
+            row.provider, row.path, row.rhythm, row.start_date = provider, path, rhythm, start
+            row.assigned_at = row.path_assigned_at = moment(day)
+            row.expected_end_date = start + timedelta(weeks=path // hours)
+            weeks = [(start + timedelta(weeks=n), hours) for n in range(path // hours)]
+            if rng.random() < 0.04:
+                weeks = weeks[: len(weeks) // 2]
+                row.status, row.dropout_reason = TrainingStatus.DROPPED, rng.choice(DropoutReason.values)
+                row.dropped_on = weeks[-1][0] + timedelta(days=7)
+            else:
+                row.status = TrainingStatus.COMPLETED
+                row.ccp1_on = row.pix_on = row.expected_end_date + timedelta(days=7)
+                row.pix_score = rng.randint(250, 750)
+                row.completed_at = moment(row.ccp1_on)
+            row.hours_done = Decimal(sum(h for _, h in weeks))
+            row.status_changed_at = moment(row.dropped_on or row.ccp1_on)
+        elif day <= today - timedelta(days=30) and provider is not None:
+            row.status, row.provider, row.assigned_at = TrainingStatus.POSITIONED, provider, moment(day)
+        trainings.append(row)
+        weeks_of.append(weeks)
+    trainings = Training.objects.bulk_create(trainings, batch_size=2000)
+    WeeklyAttendance.objects.bulk_create(
+        [
+            WeeklyAttendance(
+                training=row, week=week, hours=Decimal(hours), recorded_by=agent, recorded_at=moment(week)
+            )
+            for row, weeks in zip(trainings, weeks_of, strict=True)
+            for week, hours in weeks
+        ],
+        batch_size=5000,
+    )
+    return len(trainings)
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Accounts, rollups, consistency, and the whole build
 
@@ -998,6 +1084,7 @@ def build(scale: float, seed: int = 8, *, reports: int | None = None, progress=N
     from cnfs.activity.models import Place
     from cnfs.funding.models import Tranche
     from cnfs.recruitment.models import Advisor, AdvisorStatus
+    from cnfs.training.models import Training
 
     total = round(REPORTS * scale) if reports is None else reports
     phases, started = {}, time.perf_counter()
@@ -1028,7 +1115,8 @@ def build(scale: float, seed: int = 8, *, reports: int | None = None, progress=N
     written = write_reports(rows, contents, connection=connection)
     done("comptes rendus d'activité")
     funding(advisors, hired, made["agent"], today=today, rng=rng)
-    done("financement")
+    training(advisors, hired, made["agent"], today=today, rng=rng)
+    done("financement, formation")
     emails = accounts(advisors)
     rollups = rebuild_rollups()
     done("comptes, agrégats")
@@ -1046,6 +1134,7 @@ def build(scale: float, seed: int = 8, *, reports: int | None = None, progress=N
             "lieux d'activité": Place.objects.count(),
             "comptes rendus d'activité": written,
             "tranches": Tranche.objects.count(),
+            "formations": Training.objects.count(),
         },
         "accounts": emails,
     }

@@ -27,6 +27,7 @@ from cnfs.funding.models import Contract, ContractExtension, Tranche, TrancheTot
 from cnfs.recruitment.models import Advisor, AdvisorStatus
 from cnfs.structures.models import Structure
 from cnfs.territories import importer, sources
+from cnfs.training.models import Training, TrainingStatus
 
 pytestmark = pytest.mark.django_db
 BUILTIN = Path(settings.BASE_DIR) / "cnfs" / "territories" / "data" / "builtin"
@@ -92,6 +93,12 @@ def test_small_national_volume_obeys_every_rule():
     assert not Contract.objects.filter(end_date__lte=today).exists()
     for extension in ContractExtension.objects.select_related("contract"):
         assert extension.contract.start_date < extension.previous_end_date < extension.end_date
+
+    # Training: one per advisor; those hired long ago completed it (hours = their weekly attendance, checked above).
+    assert Training.objects.count() == len(advisors)
+    completed = Training.objects.filter(status=TrainingStatus.COMPLETED)
+    assert completed.exists()
+    assert all(t.hours_done == t.path and t.ccp1_on <= today for t in completed)
 
     # One account per role, with the demo password; agents enrolled for the second factor.
     for key, (_, _, _, role) in national.ACCOUNTS.items():
