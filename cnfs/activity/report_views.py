@@ -257,7 +257,7 @@ def my_stats_export(request):
     )
 
 
-SCOPE_ROLES = (Role.ANCT, Role.PREFECTURE, Role.HUB, Role.STRUCTURE)
+SCOPE_ROLES = (Role.ANCT, Role.PREFECTURE, Role.HUB, Role.STRUCTURE, Role.COORDINATOR)
 
 
 def _scope_reports(request):
@@ -269,14 +269,15 @@ def _scope_reports(request):
 @role_required(*SCOPE_ROLES)
 @require_GET
 def scope_stats(request):
-    """The activity of the advisors in the role's scope (national, département or région, hub, structure), with the
-    advisor's own statistics page and the same computation (stats.compute)."""
+    """The activity of the advisors in the role's scope (national, département or région, hub, structure, a
+    coordinator's team), with the advisor's own statistics page and the same computation (stats.compute)."""
     form, queryset = _scope_reports(request)
+    coordinator = request.role_context.role == Role.COORDINATOR
     return render(
         request,
         "activity/report_stats.html",
         {
-            "title": "Activité des conseillers",
+            "title": "Activité de mon équipe" if coordinator else "Activité des conseillers",
             "form": form,
             "stats": stats.compute(queryset),
             "query": _query(request),
