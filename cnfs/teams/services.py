@@ -116,7 +116,11 @@ def name_coordinator(advisor: Advisor, *, by, role) -> Team:
     if str(role) not in MANAGERS:
         raise TransitionForbidden("Votre rôle ne permet pas de nommer un coordinateur.")
     with transaction.atomic():
-        advisor = Advisor.objects.select_for_update().select_related("candidate__user").get(pk=advisor.pk)
+        advisor = (
+            Advisor.objects.select_for_update(of=("self",))
+            .select_related("candidate__user")
+            .get(pk=advisor.pk)
+        )
         if advisor.status != AdvisorStatus.ACTIVE:
             raise ValidationError("Ce conseiller n'est plus en poste : il ne peut pas coordonner une équipe.")
         existing = Team.objects.filter(coordinator=advisor).first()

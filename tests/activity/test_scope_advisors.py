@@ -90,3 +90,25 @@ def test_hostile_filters_answer_a_message_not_an_error(client, territory, value)
     response = client.get(URL, {"departement": value, "page": value})
     assert response.status_code == 200
     assert client.get(reverse("activity:scope_advisors_csv"), {"departement": value}).status_code == 200
+
+
+def test_the_list_reads_a_constant_number_of_queries(client, territory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    allier, _, hub = territory
+    make_place(allier)
+    make_report(allier)
+    client.force_login(hub)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(URL).status_code == 200
+        return len(context.captured_queries)
+
+    before = queries()
+    colleague = hired_advisor(allier.structure)
+    make_place(colleague, name="Maison France Services")
+    make_report(colleague)
+    assert len(shown(client.get(URL))) == 3
+    assert queries() == before

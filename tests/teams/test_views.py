@@ -12,6 +12,7 @@ from cnfs.journal.models import JournalEntry
 from cnfs.teams.models import MembershipStatus, Team, TeamMembership
 from tests.activity.factories import hired_advisor, make_report
 from tests.factories import UserFactory
+from tests.permissions import body
 from tests.teams.factories import invited, member, named_team
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,8 @@ def test_permission_matrix_of_the_team_pages(matrix, team):
     matrix.check(reverse("teams:detail", args=[team.pk]), {Role.ANCT, Role.STRUCTURE})
     matrix.check(reverse("teams:mine"), {Role.COORDINATOR})
     matrix.check(reverse("teams:advisor"), {Role.ADVISOR})
+    matrix.check(reverse("activity:team_report_csv"), {Role.COORDINATOR})
+    matrix.check(reverse("activity:team_report_xlsx"), {Role.COORDINATOR})
 
 
 def test_another_structure_does_not_see_the_team(client, team):
@@ -164,6 +167,11 @@ def test_the_coordinator_sees_their_team_and_its_activity_only(client, team):
     stats = client.get(reverse("activity:scope_stats")).context["stats"]
     assert stats.reports == 3
     assert client.get(reverse("activity:scope_stats_export")).status_code == 200
+    csv = body(client.get(reverse("activity:team_report_csv"))).decode("utf-8-sig").strip().splitlines()
+    assert len(csv) == 4 and csv[0].startswith("Conseiller;Date")
+    assert sorted(line.split(";")[0] for line in csv[1:]) == sorted(
+        [first.candidate.user.full_name] * 2 + [second.candidate.user.full_name]
+    )
     # Acting as an advisor, the coordinator reaches only their own reports: a member's report is a 404.
     acting_as(client, user, Role.ADVISOR)
     report = first.activity_reports.first()
