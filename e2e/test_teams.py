@@ -62,9 +62,9 @@ def test_anct_invites_the_advisor_accepts_and_the_coordinator_sees_the_teams_sta
     field = page.get_by_label("Adresse électronique du conseiller à inviter")
     field.fill("personne@exemple.fr")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    expect(
-        page.get_by_text("Aucun conseiller numérique en poste n'a cette adresse électronique.")
-    ).to_be_visible()
+    expect(page.locator(".fr-message--error")).to_have_text(
+        "Aucun conseiller numérique en poste n'a cette adresse électronique."
+    )
     expect(field).to_have_value("personne@exemple.fr")
     assert_accessible(page, "equipe-invitation-erreur")
     field.fill(advisor.candidate.user.email)
