@@ -97,7 +97,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Accompagnements, thématiques, publics et lieux : les comptes rendus de tous les conseillers.",
             group=ADVISORS,
         ),
-        NavItem("Statistiques", description="Tableau de bord national et exports."),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord national : recrutement, financement, formation, activité, carte et exports.",
+        ),
         NavItem(
             "Invitations",
             "accounts:invitations",
@@ -161,7 +165,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Accompagnements, thématiques, publics et lieux des conseillers du territoire.",
             group=ADVISORS,
         ),
-        NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord du territoire : recrutement, financement, formation, activité et carte.",
+        ),
         NavItem(
             "Mes exports",
             "exports:list",
@@ -199,6 +207,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Rapports trimestriels",
             "funding:late_reports",
             description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+        ),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord du financement : tranches, versements prévus par mois, carte.",
         ),
         NavItem(
             "Mes exports",
@@ -264,6 +277,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             group=ADVISORS,
         ),
         NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord de vos conseillers : financement, formation et activité.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Mon équipe",
             "structures:team",
             description="Les personnes de votre structure qui utilisent la plateforme.",
@@ -297,10 +316,20 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "activity:scope_stats",
             description="Accompagnements des conseillers de vos départements, et leur export.",
         ),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord de vos départements : recrutement, formation, activité et carte.",
+        ),
     ],
     Role.COORDINATOR: [
         HOME,
         NavItem("Mon équipe de conseillers", description="Activité et statistiques de l'équipe coordonnée."),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord de votre équipe : formation et activité.",
+        ),
     ],
     Role.ADVISOR: [
         HOME,
