@@ -55,10 +55,12 @@ class DashboardFilterForm(DsfrForm):
             self.fields["departement"].widget = forms.Select(
                 choices=[("", "Tous"), *((code, f"{code} — {name}") for code, name, _ in departements)]
             )
+            # A choice of one is not offered; the field stays, so that another territory asked for is refused.
             if len(region_codes) <= 1:
-                del self.fields["region"], self.fields["level"]
+                self.fields["region"].widget = forms.HiddenInput()
+                self.fields["level"].widget = forms.HiddenInput()
             if len(departements) <= 1:
-                del self.fields["departement"]
+                self.fields["departement"].widget = forms.HiddenInput()
         else:
             del self.fields["region"], self.fields["departement"], self.fields["level"]
 

@@ -40,10 +40,10 @@ def _query(request) -> str:
 @require_GET
 def statistics(request):
     scope, period, form = _filters(request)
-    sections = []
+    sections, shared = [], dashboards.Shared(scope, period)
     for key in scope.sections:
         options = {"level": form.map_level()} if key == "map" else {}
-        sections.append(dashboards.build(scope, period, key, **options))
+        sections.append(dashboards.build(scope, period, key, shared, **options))
     context = {
         "title": "Tableau de bord",
         "scope": scope,

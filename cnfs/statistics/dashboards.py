@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from cnfs.concertation.conf import national_post_target
 from cnfs.funding import overview
@@ -96,6 +97,28 @@ class Section:
         return next(table for table in self.tables if table.key == key)
 
 
+class Shared:
+    """The computations several sections of one page read (the funnel, the kept funding totals, the monthly activity
+    per département), made once per page."""
+
+    def __init__(self, scope: Scope, period: Period):
+        self.scope, self.period = scope, period
+
+    @cached_property
+    def funnel(self):
+        return indicators.funnel(self.scope.departements)
+
+    @cached_property
+    def kept_totals(self):
+        return overview.kept_totals(self.scope.departements)
+
+    @cached_property
+    def monthly_activity(self):
+        return activity.monthly_by_departement(
+            self.scope.departements, since=self.period.since, until=self.period.until
+        )
+
+
 def euros(value) -> Decimal:
     return Decimal(value or 0).quantize(CENTS)
 
@@ -107,8 +130,8 @@ def _month_label(day: date) -> str:
 # --- recruitment -----------------------------------------------------------------------------------------------------
 
 
-def recruitment(scope: Scope, period: Period) -> Section:
-    rows = indicators.funnel(scope.departements)
+def recruitment(scope: Scope, period: Period, shared: Shared) -> Section:
+    rows = shared.funnel
     total = indicators.funnel_total(rows)
     target = national_post_target()
     funnel_table = FigureTable(
@@ -167,9 +190,9 @@ def _money_row(row) -> list:
     return [euros(row["forecast"]), euros(row["paid"]), euros(row["to_pay"]), row["tranches"]]
 
 
-def funding(scope: Scope, period: Period) -> Section:
+def funding(scope: Scope, period: Period, shared: Shared) -> Section:
     if scope.by_territory:
-        by_number, by_departement = overview.kept_totals(scope.departements)
+        by_number, by_departement = shared.kept_totals
         flow = overview.cash_flow(scope.departements)
     else:  # a structure's own tranches, as its funding page aggregates them (no kept totals per structure)
         tranches = Tranche.objects.filter(structure_id__in=list(scope.structures or ()))
@@ -223,7 +246,7 @@ def funding(scope: Scope, period: Period) -> Section:
 # --- training --------------------------------------------------------------------------------------------------------
 
 
-def training(scope: Scope, period: Period) -> Section:
+def training(scope: Scope, period: Period, shared: Shared) -> Section:
     if scope.advisors is not None:
         trainings = training_figures.scoped_trainings(matches=advisor_matches(scope.advisors))
     else:
@@ -276,7 +299,7 @@ def training(scope: Scope, period: Period) -> Section:
 # --- activity --------------------------------------------------------------------------------------------------------
 
 
-def activity_section(scope: Scope, period: Period) -> Section:
+def activity_section(scope: Scope, period: Period, shared: Shared) -> Section:
     stats = activity.figures(**scope.activity_axes(), since=period.since, until=period.until)
     tables = []
     for table in stats.tables:
@@ -292,9 +315,7 @@ def activity_section(scope: Scope, period: Period) -> Section:
         )
     if scope.by_territory:
         per_departement = {}
-        for row in activity.monthly_by_departement(
-            scope.departements, since=period.since, until=period.until
-        ):
+        for row in shared.monthly_activity:
             sums = per_departement.setdefault(row["departement"], [0, 0])
             sums[0] += row["reports"]
             sums[1] += row["participants"]
@@ -325,22 +346,20 @@ MAP_INDICATORS = {
 }
 
 
-def map_section(scope: Scope, period: Period, *, level: str = "departement") -> Section:
+def map_section(scope: Scope, period: Period, shared: Shared, *, level: str = "departement") -> Section:
     """The main indicators per département (or région), with the point where the map draws each."""
     places = maps.departement_places(scope.departements)
     values = {code: dict.fromkeys(MAP_INDICATORS, 0) for code in places}
     indicators_shown = ["forecast"] if scope.role == "bdt" else list(MAP_INDICATORS)
     if "posts_granted" in indicators_shown:
-        for row in indicators.funnel(scope.departements):
+        for row in shared.funnel:
             if row.departement in values:
                 values[row.departement]["posts_granted"] = row.counts["posts_granted"]
                 values[row.departement]["advisors_in_post"] = row.counts["advisors_in_post"]
-        for row in activity.monthly_by_departement(
-            scope.departements, since=period.since, until=period.until
-        ):
+        for row in shared.monthly_activity:
             if row["departement"] in values:
                 values[row["departement"]]["reports"] += row["reports"]
-    for row in overview.kept_totals(scope.departements)[1]:
+    for row in shared.kept_totals[1]:
         if row["departement_id"] in values:
             values[row["departement_id"]]["forecast"] = euros(row["forecast"])
     if level == "region":
@@ -388,8 +407,9 @@ BUILDERS = {
 }
 
 
-def build(scope: Scope, period: Period, key: str, **options) -> Section:
-    return BUILDERS[key](scope, period, **options)
+def build(scope: Scope, period: Period, key: str, shared: Shared | None = None, **options) -> Section:
+    """One section; pass the page's `Shared` to build several without computing a figure twice."""
+    return BUILDERS[key](scope, period, shared or Shared(scope, period), **options)
 
 
 SECTION_OF_PREFIX = {
