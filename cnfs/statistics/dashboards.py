@@ -32,6 +32,9 @@ SECTION_TITLES = {
 TRANCHE_LABELS = {1: "Tranche 1 (20 %)", 2: "Tranche 2 (30 %)", 3: "Tranche 3 (50 %)", 4: "Solde"}
 
 
+LONG_TABLE = 15
+
+
 @dataclass(frozen=True)
 class Period:
     """Months from `since` to `until` (first and last days, both included)."""
@@ -62,6 +65,11 @@ class FigureTable:
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    @property
+    def long(self) -> bool:
+        """Many rows (a row per département): the page folds the table, open on demand."""
+        return len(self.rows) > LONG_TABLE
 
     def _chart_values(self, index):
         return [float(row[index]) if isinstance(row[index], Decimal) else row[index] for row in self.rows]
