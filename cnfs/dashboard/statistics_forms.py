@@ -42,6 +42,9 @@ class DashboardFilterForm(DsfrForm):
     def __init__(self, *args, scope, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        # The period shown when none is asked for: the last twelve months.
+        self.fields["since"].initial = self.default_since()
+        self.fields["until"].initial = today.replace(day=1)
         if scope.by_territory:
             departements = Departement.objects.order_by("code")
             if scope.departements is not None:

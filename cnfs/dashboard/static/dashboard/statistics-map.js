@@ -33,6 +33,7 @@
       largest = Math.max(largest, marker.values.length ? marker.values[0][1] : 0);
     });
     var bounds = [];
+    var mainland = [];
     markers.forEach(function (marker) {
       var value = marker.values.length ? marker.values[0][1] : 0;
       // Area proportional to the value: the radius grows with its square root (30 px for the largest).
@@ -57,7 +58,14 @@
       popup.appendChild(list);
       circle.bindPopup(popup);
       bounds.push([marker.lat, marker.lon]);
+      // Metropolitan France and Corsica: the view fits them when there are any (overseas: zoom out to see them).
+      if (marker.lat > 41 && marker.lat < 52 && marker.lon > -6 && marker.lon < 10) {
+        mainland.push([marker.lat, marker.lon]);
+      }
     });
+    if (mainland.length > 0) {
+      bounds = mainland;
+    }
     if (bounds.length > 1) {
       map.fitBounds(bounds, { padding: [24, 24], maxZoom: 9 });
     } else if (bounds.length === 1) {
