@@ -67,6 +67,12 @@ class FigureTable:
         return not self.rows
 
     @property
+    def display_rows(self) -> list[list[str]]:
+        """The rows as the page writes them (numbers the French way), formatted here once rather than cell by cell
+        in the template."""
+        return [[display(value) for value in row] for row in self.rows]
+
+    @property
     def long(self) -> bool:
         """Many rows (a row per département): the page folds the table, open on demand."""
         return len(self.rows) > LONG_TABLE
@@ -129,6 +135,17 @@ class Shared:
 
 def euros(value) -> Decimal:
     return Decimal(value or 0).quantize(CENTS)
+
+
+NARROW_SPACE = "\u202f"
+
+
+def display(value) -> str:
+    """A figure the French way: 1 504 166,67 for amounts, 12 345 for counts; text as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    return text.replace(",", NARROW_SPACE).replace(".", ",")
 
 
 def _month_label(day: date) -> str:
