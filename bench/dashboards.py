@@ -7,7 +7,8 @@ over the raw reports of the scope (the GROUP BY over the raw table that the roll
     # without one: the demo on a fresh bench database (PostgreSQL `<DATABASE_URL's name>_bench_dashboards`)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnfs_dashboards .venv/bin/python -m bench dashboards
 
-Steps, in child processes on the database: `--prepare` adds (or finds) two bench agents — ANCT, and the préfecture
+Steps, in child processes on the database: `--prepare` applies the missing migrations (additive: the dashboards'
+own table), adds (or finds) two bench agents — ANCT, and the préfecture
 of the département with the most advisors — with their sessions (second factor passed); checks that the figures the
 dashboards read (`cnfs.statistics.activity.figures`, `monthly_by_departement`) equal the naive computation over the
 raw reports for both scopes and the measured period (else the bench stops: a fast wrong answer is no answer), and
@@ -141,6 +142,7 @@ def _figures(result) -> dict:
 def prepare(repeat: int) -> dict:
     """The agents and their sessions, the check that the dashboards' figures equal the naive ones, and the naive
     computation's timing (see the module's docstring)."""
+    from django.core.management import call_command
     from django.db.models import Count
     from django.utils import timezone
 
@@ -150,6 +152,8 @@ def prepare(repeat: int) -> dict:
     from cnfs.structures.services import add_months
     from cnfs.territories.models import Departement
 
+    # A seeded database built before the dashboards gets their table (the départements' centres): additive only.
+    call_command("migrate", verbosity=0)
     busiest = (
         Advisor.objects.order_by()
         .values("structure__departement_id")
