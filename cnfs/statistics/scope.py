@@ -10,6 +10,7 @@ from django.http import Http404
 
 from cnfs.accounts.roles import Role
 from cnfs.recruitment.models import Advisor
+from cnfs.teams.models import TeamMembership
 from cnfs.territories.models import Departement, Region
 
 # The sections each role's dashboard shows, in the page's order.
@@ -25,11 +26,9 @@ DASHBOARD_ROLES = tuple(SECTIONS)
 
 
 def coordinator_team(role_context) -> list[int]:
-    """The ids of the advisors of the coordinator's team.
-
-    TODO(teams): the coordinators' teams are being built (helper `teams`); until they are merged a coordinator has
-    no team, hence no figures. Replace the body by the teams' own query (the team's advisors' ids)."""
-    return []
+    """The ids of the advisors of the coordinator's team: its current members (cnfs.teams), as the activity
+    pages see them (`ActivityReport.objects.visible_to`), not the coordinator's own."""
+    return list(TeamMembership.objects.visible_to(role_context).active().values_list("advisor_id", flat=True))
 
 
 @dataclass(frozen=True)

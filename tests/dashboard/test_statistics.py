@@ -23,6 +23,7 @@ from tests.api.test_public_api import puy_de_dome
 from tests.factories import CommuneFactory, DepartementFactory, HubFactory, RegionFactory, UserFactory
 from tests.permissions import body
 from tests.recruitment.factories import activated_structure
+from tests.teams.factories import member, named_team
 from tests.training.factories import hired_training
 
 pytestmark = pytest.mark.django_db
@@ -241,12 +242,17 @@ def test_the_banque_des_territoires_sees_the_funding(client, world):
     assert places["03"][2:] == [Decimal("50000.00")]
 
 
-def test_a_coordinator_sees_its_team(client, world, monkeypatch):
+def test_a_coordinator_sees_its_team(client, world):
+    """The Paris advisor coordinates a team that the Puy-de-Dôme advisor joined (through the teams' services)."""
     coordinator = UserFactory(role=Role.COORDINATOR)
-    response = page(client, coordinator)  # no team yet: nothing
+    response = page(client, coordinator)  # no team: nothing
     assert dict(section(response, "activity").figures)["Accompagnements"] == 0
-    monkeypatch.setattr("cnfs.statistics.scope.coordinator_team", lambda context: [world["auvergne"].pk])
-    response = page(client, coordinator)
+    team = named_team(world["paris"])
+    response = page(client, world["paris"].candidate.user)
+    assert dict(section(response, "activity").figures)["Accompagnements"] == 0  # not the coordinator's own
+    member(team, world["auvergne"])
+    response = page(client, world["paris"].candidate.user)
+    assert response.context["scope"].role == Role.COORDINATOR
     assert dict(section(response, "activity").figures)["Accompagnements"] == 1
     assert dict(section(response, "training").figures)["Conseillers en formation ou à former"] == 1
 
