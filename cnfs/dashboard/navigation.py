@@ -103,7 +103,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Nommer les coordinateurs et inviter les conseillers dans leur équipe.",
             group=ADVISORS,
         ),
-        NavItem("Statistiques", description="Tableau de bord national et exports."),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord national : recrutement, financement, formation, activité, carte et exports.",
+        ),
         NavItem(
             "Invitations",
             "accounts:invitations",
@@ -170,7 +174,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Accompagnements, thématiques, publics et lieux des conseillers du territoire.",
             group=ADVISORS,
         ),
-        NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord du territoire : recrutement, financement, formation, activité et carte.",
+        ),
         NavItem(
             "Mes exports",
             "exports:list",
@@ -208,6 +216,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Rapports trimestriels",
             "funding:late_reports",
             description="Structures en retard sur leur rapport d'utilisation de la subvention.",
+        ),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord du financement : tranches, versements prévus par mois, carte.",
         ),
         NavItem(
             "Mes exports",
@@ -273,6 +286,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             group=ADVISORS,
         ),
         NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord de vos conseillers : financement, formation et activité.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Coordinateurs et équipes",
             "teams:list",
             description="Nommer un coordinateur parmi vos conseillers et inviter les conseillers dans son équipe.",
@@ -314,6 +333,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "activity:scope_stats",
             description="Accompagnements des conseillers de vos départements, et leur export.",
         ),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord de vos départements : recrutement, formation, activité et carte.",
+        ),
     ],
     Role.COORDINATOR: [
         HOME,
@@ -326,6 +350,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Activité de l'équipe",
             "activity:scope_stats",
             description="Statistiques des comptes rendus de l'équipe, et leur export.",
+        ),
+        NavItem(
+            "Statistiques",
+            "dashboard:statistics",
+            description="Tableau de bord de votre équipe : formation et activité.",
         ),
     ],
     Role.ADVISOR: [

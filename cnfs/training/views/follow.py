@@ -16,17 +16,13 @@ from cnfs.core.workflow import TransitionError
 from cnfs.funding.documents import DOCX_CONTENT_TYPE
 from cnfs.recruitment.models import Match, MatchStatus
 
-from .. import documents, onboarding, services
+from .. import documents, figures, onboarding, services
 from ..forms import ChangeProviderForm, OnboardingForm
 from ..models import (
     FACE_TO_FACE_MINIMUM,
-    SessionMode,
     SessionRegistration,
-    SessionStatus,
     Training,
-    TrainingPath,
     TrainingProvider,
-    TrainingSession,
     TrainingStatus,
 )
 from .provider import add_errors
@@ -144,19 +140,9 @@ def national(request):
             "trainings", filter=Q(trainings__late_start=True) & ~Q(trainings__status=TrainingStatus.CANCELLED)
         ),
     ).order_by("name")
-    by_path = dict(live.exclude(path__isnull=True).values_list("path").annotate(n=Count("pk")).order_by())
-    completed_by_path = dict(
-        live.filter(status=TrainingStatus.COMPLETED).values_list("path").annotate(n=Count("pk")).order_by()
-    )
-    paths = [(p.label, by_path.get(p.value, 0), completed_by_path.get(p.value, 0)) for p in TrainingPath]
+    paths = figures.by_path(live)
     below = (
-        TrainingSession.objects.filter(registered_count__lt=FACE_TO_FACE_MINIMUM)
-        .exclude(status=SessionStatus.CANCELLED)
-        .filter(
-            Q(status=SessionStatus.PLANNED, mode=SessionMode.FACE_TO_FACE) | Q(status=SessionStatus.CONFIRMED)
-        )
-        .select_related("provider", "commune")
-        .order_by("start_date", "pk")
+        figures.below_minimum_sessions().select_related("provider", "commune").order_by("start_date", "pk")
     )
     late = (
         live.filter(late_start=True)
