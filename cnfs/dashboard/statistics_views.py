@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
-from cnfs.activity.views import _allow_tiles
+from cnfs.activity.views import allow_tiles
 from cnfs.core.exports import csv_response, dated_filename, xlsx_response
 from cnfs.statistics import dashboards
 from cnfs.statistics.scope import DASHBOARD_ROLES, narrowed, role_scope
@@ -56,7 +56,7 @@ def statistics(request):
         "background_kind": BACKGROUND_KINDS.get(request.role_context.role),
         "status": 400 if form.errors else 200,
     }
-    return _allow_tiles(render(request, "dashboard/statistics.html", context, status=context["status"]))
+    return allow_tiles(render(request, "dashboard/statistics.html", context, status=context["status"]))
 
 
 @role_required(*DASHBOARD_ROLES)
