@@ -2,7 +2,7 @@
 
 Every figure comes from the one computation of its indicator (indicators.funnel, indicators.presence,
 indicators.monthly, activity.monthly_by_departement): the public page shows the same numbers as the dashboards, the
-exports and the API. A constant number of queries whatever the volume (thirteen), and the result is kept in the cache
+exports and the API. A constant number of queries whatever the volume (fourteen), and the result is kept in the cache
 for CNFS_PUBLIC_STATISTICS_CACHE, since it is the same for every visitor."""
 
 import json
@@ -13,11 +13,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from cnfs.concertation.conf import national_post_target
 from cnfs.core.opendata import Column
 from cnfs.structures.services import add_months
 from cnfs.territories.models import Departement
 
-from . import activity, indicators
+from . import activity, indicators, maps
 
 TREND_MONTHS = 12
 FIGURES = ("posts_granted", "advisors_in_post", "structures", "places", "reports", "participants")
@@ -92,10 +93,8 @@ def compute(today: date | None = None) -> NationalStatistics:
     _, trend_end = last_complete_month(today)
     trend_start = add_months(trend_end.replace(day=1), -(TREND_MONTHS - 1))
     departements = {
-        code: DepartementFigures(code, name, lat, lon)
-        for code, name, lat, lon in Departement.objects.order_by("code").values_list(
-            "code", "name", "latitude", "longitude"
-        )
+        code: DepartementFigures(code, place["name"], place["latitude"], place["longitude"])
+        for code, place in maps.departement_places().items()
     }
     for row in indicators.funnel(today=today):
         if row.departement in departements:
@@ -126,7 +125,7 @@ def compute(today: date | None = None) -> NationalStatistics:
     rows = list(departements.values())
     return NationalStatistics(
         computed_at=timezone.now(),
-        target=settings.CNFS_POSTS_TARGET,
+        target=national_post_target(),
         totals={name: sum(row.counts[name] for row in rows) for name in FIGURES},
         departements=rows,
         months=list(months.values()),

@@ -265,9 +265,6 @@ CNFS_UNCONFIRMED_ACCOUNT_RETENTION = timedelta(days=30)
 CNFS_QUARTERLY_REPORT_DAYS = 30
 CNFS_QUARTERLY_REPORT_REMINDER_DAYS = 7
 CNFS_RADAR_AT_RISK_DAYS = 15
-# Public statistics (cnfs/statistics/public.py): the programme's target of posts, and how long the national figures
-# stay in the cache (the same for every visitor).
-CNFS_POSTS_TARGET = 4000
 CNFS_PUBLIC_STATISTICS_CACHE = timedelta(minutes=10)
 # Training (cnfs/training): a training start more than this many days after the contract start is flagged late; a
 # session is confirmed (face-to-face with at least 8 registrants, else remote) from this many days before its start;

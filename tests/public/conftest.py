@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from cnfs.statistics import maps
 from tests.activity.factories import hired_advisor, make_place, make_report
 from tests.factories import CommuneFactory, DepartementFactory
 from tests.recruitment.factories import activated_structure
@@ -41,4 +42,5 @@ def programme(db, frozen):
     make_report(allier, date=datetime.date(2026, 2, 1), kind="collective", participants=7, title="Courriel")
     make_report(auvergne, date=datetime.date(2026, 2, 28), kind="information", participants=3)
     make_report(auvergne, date=datetime.date(2026, 3, 2), participants=1)
+    maps.compute_centres()  # kept once after the territories, as after an import
     return {"allier": allier, "auvergne": auvergne, "idle": idle, "place": place}

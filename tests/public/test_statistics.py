@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cnfs.accounts.roles import Role
-from cnfs.statistics import public
+from cnfs.statistics import maps, public
 from tests.activity.factories import hired_advisor, make_place, make_report
 
 URL = reverse("public:statistics")
@@ -46,7 +46,11 @@ def test_the_table_by_departement_and_the_map_points(client, programme):
     assert re.findall(r"<td>(\d+)</td>", allier) == ["4", "1", "2", "1", "2", "8"]
     auvergne = re.search(r"<th scope=\"row\">Puy-de-Dôme \(63\)</th>(.*?)</tr>", page).group(1)
     assert re.findall(r"<td>(\d+)</td>", auvergne) == ["2", "1", "1", "0", "2", "4"]
-    assert 'data-departement-lat="45.720000" data-departement-lon="3.140000"' in page
+    centre = maps.departement_places(["63"])["63"]  # the dashboards' département centre, one for every map
+    assert (
+        f'data-departement-lat="{centre["latitude"]:.6f}" data-departement-lon="{centre["longitude"]:.6f}"'
+        in page
+    )
     assert "&quot;advisors_in_post&quot;: 1" in page
     assert 'role="region"' in page and "statistics-map.js" in page
 
@@ -121,7 +125,7 @@ def test_linked_from_the_header_and_the_footer(client, db):
     assert page.count(f'href="{URL}"') == 2
 
 
-def test_thirteen_queries_compute_every_public_figure(programme, django_assert_num_queries):
-    """Départements 1, funnel 6, presence 2, monthly activity 1, monthly recruitment 3 (README)."""
-    with django_assert_num_queries(13):
+def test_fourteen_queries_compute_every_public_figure(programme, django_assert_num_queries):
+    """Départements and their centres 2, funnel 6, presence 2, monthly activity 1, monthly recruitment 3 (README)."""
+    with django_assert_num_queries(14):
         public.compute()
