@@ -97,6 +97,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Accompagnements, thématiques, publics et lieux : les comptes rendus de tous les conseillers.",
             group=ADVISORS,
         ),
+        NavItem(
+            "Couverture territoriale",
+            "coverage:overview",
+            description="Postes, conseillers et lieux pour 10 000 habitants ; communes en zone blanche, sur une carte.",
+            group=ADVISORS,
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
         NavItem(
             "Invitations",
@@ -159,6 +165,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Activité des conseillers",
             "activity:scope_stats",
             description="Accompagnements, thématiques, publics et lieux des conseillers du territoire.",
+            group=ADVISORS,
+        ),
+        NavItem(
+            "Couverture territoriale",
+            "coverage:overview",
+            description="Postes, conseillers et lieux pour 10 000 habitants du territoire ; communes en zone blanche.",
             group=ADVISORS,
         ),
         NavItem("Statistiques", description="Tableau de bord du territoire et exports."),
