@@ -104,7 +104,9 @@ def export(request, table, fmt):
         if departements is None:
             raise Http404("La liste nationale se demande en export en arrière-plan (Mes exports).")
         header = indicators.WHITE_ZONE_HEADER
-        rows = indicators.white_zone_rows(indicators.white_zone_communes(departements, form.chosen_ordering()))
+        rows = indicators.white_zone_rows(
+            indicators.white_zone_communes(departements, form.chosen_ordering())
+        )
     else:
         header = indicators.table_header(table)
         computed = indicators.by_departement if table == "departements" else indicators.by_epci
