@@ -41,7 +41,10 @@ class TerritoryFilterForm(DsfrForm):
                 if set(region.departements.values_list("code", flat=True)) <= set(scope)
             }
         self.regions = sorted(regions.values(), key=lambda region: region.name)
-        self.fields["region"].choices = [("", "Toutes")] + [(r.code, r.name) for r in self.regions]
+        if self.regions:
+            self.fields["region"].choices = [("", "Toutes")] + [(r.code, r.name) for r in self.regions]
+        else:  # a département's préfecture: no whole région in its scope
+            del self.fields["region"]
         self.fields["departement"].choices = [("", "Tous")] + [
             (d.code, f"{d.code} — {d.name}") for d in self.departements
         ]

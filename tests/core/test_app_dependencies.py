@@ -29,16 +29,18 @@ FORBIDDEN = {
     },
     "concertation": {
         "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports", "training",
+        "coverage",
     },
     "structures": {
         "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports", "training",
     },
-    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity", "exports", "training"},
+    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity", "exports", "training", "coverage"},
     "funding": {"dashboard", "demo", "statistics", "api", "activity", "exports", "training"},
     "training": {"dashboard", "demo", "statistics", "api", "exports"},
     "statistics": {"dashboard", "demo", "api", "exports"},
-    "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports"},
+    "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports", "coverage"},
     "api": {"dashboard", "demo", "exports"},
+    "coverage": {"dashboard", "demo", "api", "exports"},
 }  # fmt: skip
 
 
