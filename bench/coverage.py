@@ -71,8 +71,8 @@ def database_rebuild(places_count: int, seed: int) -> dict:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    from django.test.utils import get_runner  # noqa: F401  (test settings loaded)
-
+    if connection.vendor == "postgresql":  # never the test suite's database
+        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_bench_coverage"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         return _rebuild_in(places_count, seed)
@@ -124,11 +124,22 @@ def _rebuild_in(places_count: int, seed: int) -> dict:
     seconds, rows = timed(services.rebuild)
     check_seconds, wrong = timed(services.differences)
     assert not wrong, wrong[:10]
+    # One place hidden (a plain UPDATE: no task), then its update alone, then shown again.
+    hidden = places[len(places) // 2]
+    Place.objects.filter(pk=hidden.pk).update(visible=False)
+    hide_s, hide_changed = timed(lambda: services.refresh([hidden.pk]))
+    Place.objects.filter(pk=hidden.pk).update(visible=True)
+    show_s, show_changed = timed(lambda: services.refresh([hidden.pk]))
+    assert not services.differences()
     return {
         "database": connection.vendor,
         "rows": rows,
         "rebuild_s": seconds,
         "check_s": check_seconds,
+        "hide_s": hide_s,
+        "show_s": show_s,
+        "hide_changed": hide_changed,
+        "show_changed": show_changed,
         "white_zone": CommuneCoverage.objects.white_zone().count(),
     }
 
@@ -180,6 +191,10 @@ def main(argv=None) -> int:
             f"rebuild ({result['database']}) : {result['rows']} communes en {result['rebuild_s']:.2f} s "
             f"(objectif ≤ 5 s) ; vérification (règle de cohérence) {result['check_s']:.2f} s ; "
             f"{result['white_zone']} communes en zone blanche"
+        )
+        print(
+            f"mise à jour après un lieu masqué : {result['hide_s'] * 1000:.0f} ms ({result['hide_changed']} communes), "
+            f"affiché à nouveau : {result['show_s'] * 1000:.0f} ms ({result['show_changed']} communes)"
         )
     return 0 if total <= 5 else 1
 

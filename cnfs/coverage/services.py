@@ -13,7 +13,7 @@ the first wrote (and every place committed before it started), so the incrementa
 import logging
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from cnfs.activity.models import Place
@@ -151,8 +151,6 @@ def _same(found, expected) -> bool:
 def white_zone_population_near(latitude, longitude, km: float | None = None) -> tuple[int, int]:
     """(communes, inhabitants) in white zone whose centre is within `km` (default: the threshold) of a point — what
     an application at that point would cover."""
-    from django.db.models import Count, Sum
-
     km = white_zone_km() if km is None else km
     communes = within_km(
         covered_communes().filter(pk__in=CommuneCoverage.objects.white_zone(km).values("pk")),

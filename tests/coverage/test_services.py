@@ -170,3 +170,12 @@ def test_an_update_before_any_computation_builds_every_row(
     with django_capture_on_commit_callbacks(execute=True):
         place_in(advisor, territory["proche"])
     assert CommuneCoverage.objects.count() == 5
+
+
+def test_before_the_first_computation_the_rule_has_nothing_to_compare(territory, advisor):
+    from cnfs.coverage.consistency import distances_are_current
+
+    assert distances_are_current() == []
+    services.rebuild()
+    CommuneCoverage.objects.filter(pk="03002").delete()
+    assert distances_are_current() == ["03002"]
