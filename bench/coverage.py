@@ -124,8 +124,17 @@ def _rebuild_in(places_count: int, seed: int) -> dict:
     seconds, rows = timed(services.rebuild)
     check_seconds, wrong = timed(services.differences)
     assert not wrong, wrong[:10]
-    # One place hidden (a plain UPDATE: no task), then its update alone, then shown again.
-    hidden = places[len(places) // 2]
+    # The place nearest to the most communes hidden (a plain UPDATE: no task), then its update alone, then shown again.
+    from django.db.models import Count
+
+    hidden_pk = (
+        CommuneCoverage.objects.values("nearest_place")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("nearest_place", flat=True)
+        .first()
+    )
+    hidden = Place.objects.get(pk=hidden_pk)
     Place.objects.filter(pk=hidden.pk).update(visible=False)
     hide_s, hide_changed = timed(lambda: services.refresh([hidden.pk]))
     Place.objects.filter(pk=hidden.pk).update(visible=True)

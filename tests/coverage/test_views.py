@@ -174,3 +174,12 @@ def test_a_prefecture_background_export_stays_in_its_territory(covered, django_c
     background.build(export.pk)
     export.refresh_from_db()
     assert export.rows_total == 0  # the Puy-de-Dôme has no commune in a white zone here
+
+
+def test_hostile_parameters_get_a_clear_answer(client, covered):
+    client.force_login(UserFactory(role=Role.ANCT))
+    assert client.get(OVERVIEW, {"departement": "0\x003"}).status_code == 404
+    assert client.get(OVERVIEW, {"region": "8" * 500}).status_code == 404
+    response = client.get(OVERVIEW, {"ordering": "'; DROP TABLE", "page": "99999999999999999999"})
+    assert response.status_code == 200 and response.context["page"].number == 1
+    assert client.get(export_url("communes", "csv"), {"departement": "03", "ordering": "\x00"}).status_code == 200
