@@ -182,4 +182,7 @@ def test_hostile_parameters_get_a_clear_answer(client, covered):
     assert client.get(OVERVIEW, {"region": "8" * 500}).status_code == 404
     response = client.get(OVERVIEW, {"ordering": "'; DROP TABLE", "page": "99999999999999999999"})
     assert response.status_code == 200 and response.context["page"].number == 1
-    assert client.get(export_url("communes", "csv"), {"departement": "03", "ordering": "\x00"}).status_code == 200
+    assert (
+        client.get(export_url("communes", "csv"), {"departement": "03", "ordering": "\x00"}).status_code
+        == 200
+    )
