@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cnfs.funding.urls")),
     path("", include("cnfs.activity.urls")),
     path("equipes/", include("cnfs.teams.urls")),
+    path("", include("cnfs.coverage.urls")),
     path("api/v1/", api_v1_urls()),
     path("api/", include("cnfs.api.urls")),
     path("exports/", include("cnfs.exports.urls")),

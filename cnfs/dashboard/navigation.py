@@ -104,6 +104,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             group=ADVISORS,
         ),
         NavItem(
+            "Couverture territoriale",
+            "coverage:overview",
+            description="Postes, conseillers et lieux pour 10 000 habitants ; communes en zone blanche, sur une carte.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Statistiques",
             "dashboard:statistics",
             description="Tableau de bord national : recrutement, financement, formation, activité, carte et exports.",
@@ -172,6 +178,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             "Activité des conseillers",
             "activity:scope_stats",
             description="Accompagnements, thématiques, publics et lieux des conseillers du territoire.",
+            group=ADVISORS,
+        ),
+        NavItem(
+            "Couverture territoriale",
+            "coverage:overview",
+            description="Postes, conseillers et lieux pour 10 000 habitants du territoire ; communes en zone blanche.",
             group=ADVISORS,
         ),
         NavItem(

@@ -169,6 +169,9 @@ def seed() -> dict:
     from .reports import seed_reports
 
     seed_reports()
+    from .coverage import seed_coverage
+
+    seed_coverage()
     from .api import seed_api
 
     seed_api(anct=users[Role.ANCT])

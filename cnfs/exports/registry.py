@@ -17,6 +17,7 @@ from cnfs.accounts.roles import Role
 from cnfs.candidates.models import Candidate, Distance
 from cnfs.concertation import exports as application_columns
 from cnfs.concertation.models import StructureApplication
+from cnfs.statistics import coverage as coverage_indicators
 from cnfs.structures.models import Post, PostStatus, Structure, StructureType
 
 
@@ -297,7 +298,35 @@ APPLICATIONS = ExportKind(
 )
 
 
-KINDS: dict[str, ExportKind] = {kind.key: kind for kind in (POSTS, STRUCTURES, APPLICATIONS, CANDIDATES)}
+# --- communes in a white zone (territorial coverage, cnfs/statistics/coverage.py) --------------------------------------
+
+
+def _white_zones(context, params):
+    departements = context.departement_codes
+    code = params.get("departement")
+    if code:
+        departements = {code} if departements is None or code in departements else set()
+    return coverage_indicators.white_zone_communes(departements).values_list(
+        *coverage_indicators.WHITE_ZONE_COLUMNS
+    )
+
+
+WHITE_ZONES = ExportKind(
+    key="white_zones",
+    label="Communes en zone blanche",
+    description="Les communes loin de tout lieu d'activité visible sur la carte publique, les plus peuplées d'abord.",
+    roles=frozenset({Role.ANCT, Role.PREFECTURE}),
+    header=coverage_indicators.WHITE_ZONE_HEADER,
+    queryset=_white_zones,
+    make_row=coverage_indicators.white_zone_row,
+    sheet="Zones blanches",
+    stem="zones-blanches",
+)
+
+
+KINDS: dict[str, ExportKind] = {
+    kind.key: kind for kind in (POSTS, STRUCTURES, APPLICATIONS, CANDIDATES, WHITE_ZONES)
+}
 EXPORT_ROLES = frozenset().union(*(kind.roles for kind in KINDS.values()))
 
 

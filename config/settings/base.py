@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cnfs.activity",
     "cnfs.teams",
     "cnfs.training",
+    "cnfs.coverage",
     "cnfs.statistics",
     "cnfs.api",
     "cnfs.exports",
@@ -312,6 +313,10 @@ CNFS_GEO_API_URL = "https://geo.api.gouv.fr"
 # the page lists the same places without it.
 CNFS_MAP_TILES_URL = env.MAP_TILES_URL
 CNFS_MAP_TILES_ATTRIBUTION = env.MAP_TILES_ATTRIBUTION
+
+# Territorial coverage (cnfs/coverage): a commune farther than this from every place visible on the public map is in
+# a white zone ("zone blanche"); a commune exactly at this distance is covered.
+CNFS_COVERAGE_WHITE_ZONE_KM = env.COVERAGE_WHITE_ZONE_KM
 
 # Structures: SIRET check against the State's company search ("off" or "api"), falling back to no check
 # Programme mailbox of ANCT: receives what waits for ANCT (opinions given, post changes, hires to validate)

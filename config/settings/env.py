@@ -49,6 +49,9 @@ GEOCODER = get("CNFS_GEOCODER", "offline")
 SIRENE = get("CNFS_SIRENE", "off")
 MAP_TILES_URL = get("CNFS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = get("CNFS_MAP_TILES_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+COVERAGE_WHITE_ZONE_KM = integer("CNFS_COVERAGE_WHITE_ZONE_KM", 20)
+if COVERAGE_WHITE_ZONE_KM <= 0:
+    raise ImproperlyConfigured("La variable d'environnement CNFS_COVERAGE_WHITE_ZONE_KM doit être positive.")
 EMAIL_URL_BASE = get("CNFS_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = get(
     "DEFAULT_FROM_EMAIL",

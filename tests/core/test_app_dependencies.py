@@ -29,17 +29,19 @@ FORBIDDEN = {
     },
     "concertation": {
         "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports", "training",
+        "coverage",
     },
     "structures": {
         "dashboard", "demo", "recruitment", "funding", "statistics", "api", "activity", "exports", "training",
     },
-    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity", "exports", "training"},
+    "recruitment": {"dashboard", "demo", "funding", "statistics", "api", "activity", "exports", "training", "coverage"},
     "funding": {"dashboard", "demo", "statistics", "api", "activity", "exports", "training"},
     "training": {"dashboard", "demo", "statistics", "api", "exports"},
     "statistics": {"dashboard", "demo", "api", "exports"},
-    "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports", "teams"},
+    "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports", "teams", "coverage"},
     "teams": {"dashboard", "demo", "funding", "statistics", "api", "exports"},
     "api": {"dashboard", "demo", "exports"},
+    "coverage": {"dashboard", "demo", "api", "exports"},
 }  # fmt: skip
 
 
