@@ -203,7 +203,12 @@ def _parts(since, until, **scope):
     if edges:
         in_edges = Q()
         for first, last in edges:
-            in_edges |= Q(date__gte=first, date__lte=last)
+            edge = Q()
+            if first is not None:
+                edge &= Q(date__gte=first)
+            if last is not None:
+                edge &= Q(date__lte=last)
+            in_edges |= edge
         reports = _scoped(ActivityReport.objects.all(), **scope).filter(in_edges)
     return rollups, reports
 
