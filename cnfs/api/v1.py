@@ -24,6 +24,7 @@ from cnfs.accounts import ratelimit
 from cnfs.activity import opendata, standard
 from cnfs.activity.models import ActivityReport, Place
 from cnfs.core.forms import date_bounds
+from cnfs.core.replica import reading_replica
 from cnfs.journal.context import client_ip
 from cnfs.statistics import indicators
 from cnfs.structures.models import Post, PostStatus, Structure, StructureType
@@ -421,6 +422,7 @@ def _month(value: str | None) -> date | None:
     summary="Statistiques mensuelles par département",
     tags=["Données ouvertes"],
 )
+@reading_replica()
 def monthly_statistics(request, filters: Query[MonthlyFilters]):
     """Par département et par mois : structures activées, postes attribués (mois du comité), recrutements."""
     codes = _territory_codes(filters)
@@ -617,6 +619,7 @@ def activity_reports(request, filters: Query[ReportFilters]):
     summary="Entonnoir de recrutement par département (jeton)",
     tags=["Avec un jeton"],
 )
+@reading_replica()
 def funnel(request, filters: Query[Territory]):
     """Candidatures, avis, décisions, postes attribués, recrutements, conseillers en poste et postes à pourvoir, par
     département, dans le périmètre du jeton (portée « funnel »)."""
