@@ -95,4 +95,8 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('advisor', 'month'), name='rollup_one_per_advisor_month'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='rollup_month_first_day')],
             },
         ),
+        migrations.AddIndex(
+            model_name='activityreport',
+            index=models.Index(fields=['date'], name='report_date'),
+        ),
     ]
