@@ -5,7 +5,7 @@ Kept: every service that writes a report (cnfs/activity/reports.py: create — a
 `refresh(advisor, dates)` inside its transaction with the dates the report had and has. Each touched month's row is
 first locked (an INSERT … ON CONFLICT DO UPDATE in month order, which also creates a missing row), then recomputed from
 that advisor's reports of that month with the figures of cnfs/activity/stats.py, and rewritten (deleted when the month
-has no report left). Recomputing instead of adding deltas means a row cannot drift from a missed case; taking the row
+has no report left): a few statements, their SQL compiled once by the ORM and cached. Recomputing instead of adding deltas means a row cannot drift from a missed case; taking the row
 lock before reading means two transactions writing the same advisor's month one after the other on PostgreSQL (READ
 COMMITTED: each statement sees what was committed before it) each count the other's report. SQLite writes one
 transaction at a time.
@@ -22,6 +22,8 @@ come from the reports themselves, with the same figure definitions: the result i
 
 import calendar
 import datetime
+import functools
+from dataclasses import dataclass
 
 from django.db import connections, router, transaction
 from django.db.models import Count, DateField, Q, Sum
@@ -50,37 +52,98 @@ def refresh(advisor_id: int, dates) -> None:
     if not months:
         return
     using = router.db_for_write(ActivityRollup)
-    vendor = connections[using].vendor
-    with transaction.atomic(using=using, savepoint=False):
+    statements = _statements(using, len(months))
+    adapt = connections[using].ops.adapt_datefield_value
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
         # Lock each month's row, creating it when missing, always in month order (no deadlock between two writers).
-        ActivityRollup.objects.using(using).bulk_create(
-            [ActivityRollup(advisor_id=advisor_id, month=month) for month in months],
-            update_conflicts=True,
-            unique_fields=["advisor", "month"],
-            update_fields=["month"],
-        )
-        in_months = Q()
         for month in months:
-            in_months |= Q(date__gte=month, date__lte=month_end(month))
-        grouped = {
-            _as_date(row.pop("month")): row
-            for row in ActivityReport.objects.using(using)
-            .filter(in_months, advisor_id=advisor_id)
-            .order_by()
-            .annotate(month=TruncMonth("date", output_field=DateField()))
-            .values("month")
-            .annotate(**stats.raw_aggregates(vendor))
-        }
-        rows = ActivityRollup.objects.using(using).filter(advisor_id=advisor_id)
-        empty = [month for month in months if month not in grouped]
-        if empty:
-            rows.filter(month__in=empty).delete()
-        for month, values in grouped.items():
-            rows.filter(month=month).update(**values)
+            cursor.execute(statements.lock, [advisor_id, adapt(month)])
+        # A new statement: under READ COMMITTED it sees every report committed before the lock was granted.
+        days = [adapt(day) for month in months for day in (month, month_end(month))]
+        cursor.execute(statements.select, statements.params(advisor_id, days))
+        grouped = {_as_date(row[0]): row[1:] for row in cursor.fetchall()}
+        for month in months:
+            if month in grouped:
+                cursor.execute(statements.update, [*grouped[month], advisor_id, adapt(month)])
+            else:
+                cursor.execute(statements.delete, [advisor_id, adapt(month)])
+
+
+_ADVISOR = -7_357_913  # stand-ins compiled into the cached statements, replaced by the real values
+_FIRST_DAY = datetime.date(1901, 1, 1)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    lock: str
+    select: str
+    slots: tuple  # per parameter of `select`: ("advisor",), ("day", n) or ("value", constant)
+    update: str
+    delete: str
+
+    def params(self, advisor_id, days) -> list:
+        return [
+            advisor_id if slot[0] == "advisor" else days[slot[1]] if slot[0] == "day" else slot[1]
+            for slot in self.slots
+        ]
+
+
+@functools.cache
+def _statements(using: str, months: int) -> _Statements:
+    """The SQL of `refresh` for `months` months on database `using`, compiled once by the ORM (the figures'
+    aggregates over the advisor's reports of those months, grouped by month) with stand-in values."""
+    connection = connections[using]
+    days = [_FIRST_DAY + datetime.timedelta(days=index) for index in range(2 * months)]
+    in_months = Q()
+    for index in range(months):
+        in_months |= Q(date__gte=days[2 * index], date__lte=days[2 * index + 1])
+    select = (
+        ActivityReport.objects.using(using)
+        .filter(in_months, advisor_id=_ADVISOR)
+        .order_by()
+        .annotate(month=TruncMonth("date", output_field=DateField()))
+        .values("month")
+        .annotate(**stats.raw_aggregates(connection.vendor))
+    )
+    compiler = select.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    assert [alias for _, _, alias in compiler.select] == ["month", *stats.FIGURE_KEYS]
+    stand_ins = {}
+    for index, day in enumerate(days):
+        stand_ins[day] = stand_ins[str(connection.ops.adapt_datefield_value(day))] = ("day", index)
+    slots = []
+    for param in params:
+        if isinstance(param, int) and not isinstance(param, bool) and param == _ADVISOR:
+            slots.append(("advisor",))
+        elif isinstance(param, (str, datetime.date)) and param in stand_ins:
+            slots.append(stand_ins[param])
+        else:
+            slots.append(("value", param))
+    assert sum(slot[0] == "day" for slot in slots) == len(days)
+    quote = connection.ops.quote_name
+    table = quote(ActivityRollup._meta.db_table)
+    advisor, month = quote("advisor_id"), quote("month")
+    columns = ", ".join(quote(key) for key in stats.FIGURE_KEYS)
+    zeros = ", ".join("0" for _ in stats.FIGURE_KEYS)
+    where = f"WHERE {advisor} = %s AND {month} = %s"
+    return _Statements(
+        lock=(
+            f"INSERT INTO {table} ({advisor}, {month}, {columns}) VALUES (%s, %s, {zeros}) "
+            f"ON CONFLICT ({advisor}, {month}) DO UPDATE SET {month} = EXCLUDED.{month}"
+        ),
+        select=sql,
+        slots=tuple(slots),
+        update=f"UPDATE {table} SET {', '.join(f'{quote(key)} = %s' for key in stats.FIGURE_KEYS)} {where}",
+        delete=f"DELETE FROM {table} {where}",
+    )
 
 
 def _as_date(value):
-    return value.date() if isinstance(value, datetime.datetime) else value
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):  # SQLite, through a plain cursor
+        return datetime.date.fromisoformat(value[:10])
+    return value
 
 
 # ---------------------------------------------------------------------------------------------------------------

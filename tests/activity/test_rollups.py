@@ -252,3 +252,35 @@ def test_the_rebuild_after_a_bulk_load(advisors):
 )  # fmt: skip
 def test_a_period_splits_into_whole_months_and_edge_days(since, until, whole, edges):
     assert rollups.split(since, until) == (whole, edges)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "9999-12-05", "end": "9999-12-31"},
+        {"start": "0001-01-01", "end": "0001-01-03"},
+        {"start": "2026-01-15", "end": "2026-01-10"},  # reversed: shown as an error, the period ignored
+        {"start": "2025-10-20", "end": "2026-02-03"},
+    ],
+)
+def test_the_scope_and_own_statistics_pages_read_the_rollups_for_any_period(client, advisors, query):
+    from django.urls import reverse
+
+    from cnfs.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    random_history(random.Random(5), advisors, 12)
+    client.force_login(UserFactory(role=Role.ANCT))
+    response = client.get(reverse("activity:scope_stats"), query)
+    assert response.status_code == 200
+    period = response.context[
+        "form"
+    ].period()  # an invalid period (out of bounds, reversed) is shown and ignored
+    if query["start"] > query["end"]:
+        assert period == {"since": None, "until": None}
+    assert response.context["stats"] == stats.compute(rollups.scoped_reports(**period))
+    advisor = advisors[0]
+    client.force_login(advisor.candidate.user)
+    response = client.get(reverse("activity:my_stats"), query)
+    assert response.status_code == 200
+    assert response.context["stats"] == stats.compute(rollups.scoped_reports(advisors=[advisor.pk], **period))
