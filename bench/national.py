@@ -25,13 +25,11 @@ import argparse
 import http.client
 import json
 import os
-import random
 import signal
 import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -42,11 +40,19 @@ TERRITORIES = Path(
     os.environ.get("TERRITORIES") or BASE_DIR / ".." / "shared" / "data" / "territories"
 ).resolve()
 
-# The programme's national volume (scale 1.0).
-STRUCTURES = 3271
-CANDIDATES = 50_000
-APPLICATIONS = 5_000
-HIRES = 4_000
+sys.path.insert(0, str(BASE_DIR))
+
+# The dataset's rows are built by the application (manage.py seed_national builds the same, with activity on top).
+from cnfs.demo.national import (  # noqa: E402
+    APPLICATIONS,
+    CANDIDATES,
+    HIRES,
+    STRUCTURES,
+    activation_rows,
+    structure_row,
+)
+
+__all__ = ["APPLICATIONS", "CANDIDATES", "HIRES", "STRUCTURES", "activation_rows", "structure_row"]
 
 TABS = ["new", "shortlisted", "not_retained", "hire_requested", "hired", "all"]
 FILTERS = {
@@ -81,389 +87,37 @@ def django_setup():
     django.setup()
 
 
-def activation_rows(structure, commune, posts, *, number, committee_date, now, agent, rng):
-    """What `record_activation` and the committee leave behind for an activated structure granted `posts`: its
-    activated application and its numbered positive decision (the decision's application is set once the application
-    has its id). The structure's own columns (location, contact, mission start, activated_at) are set by
-    `structure_row`, as `record_activation` copies them from this application."""
-    from cnfs.concertation.models import (
-        ApplicationStatus,
-        CommitteeDecision,
-        DecisionOutcome,
-        StructureApplication,
-    )
-
-    application = StructureApplication(
-        status=ApplicationStatus.ACTIVATED,
-        structure=structure,
-        type=structure.type,
-        siret=structure.siret,
-        name=structure.name,
-        commune=commune,
-        departement_id=commune.departement_id,
-        latitude=commune.latitude,
-        longitude=commune.longitude,
-        advisors_wanted=posts,
-        start_date=structure.mission_start,
-        email_confirmed_at=now,
-        submitted_at=now - timedelta(days=rng.randint(20, 200)),
-        commitments_accepted_at=now,
-        contact_first_name=structure.contact_first_name,
-        contact_last_name=structure.contact_last_name,
-        contact_email=structure.contact_email,
-    )
-    decision = CommitteeDecision(
-        outcome=DecisionOutcome.POSITIVE,
-        posts=posts,
-        committee_date=committee_date,
-        number=f"{committee_date.year}-{number:05d}",
-        by=agent,
-    )
-    return application, decision
-
-
-def structure_row(n, commune, *, today, now, rng):
-    """An activated, located structure with the columns `record_activation` writes."""
-    from cnfs.structures.models import Structure, StructureType
-
-    return Structure(
-        name=f"Structure {n}",
-        siret=f"{n:014d}",
-        type=rng.choice([StructureType.COMMUNE, StructureType.COMMUNE, StructureType.ASSOCIATION]),
-        commune=commune,
-        departement_id=commune.departement_id,
-        latitude=commune.latitude,
-        longitude=commune.longitude,
-        contact_first_name="Contact",
-        contact_last_name=f"Structure {n}",
-        contact_email=f"contact{n}@bench.fr",
-        mission_start=today + timedelta(days=rng.choice([-10, 15, 30])),
-        activated_at=now,
-    )
-
-
 def build(scale: float, seed: int) -> dict:
-    from decimal import Decimal
-
+    """The national dataset (cnfs/demo/national.py's `programme`, without the activity reports) on a fresh bench
+    database, then the sessions the measured pages use."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
-    from django.utils import timezone
 
     from bench.second_factor import mark_passed
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
-    from cnfs.candidates.models import DISTANCE_CLASSES, Candidate, PixResult, territory_of
-    from cnfs.concertation.models import (
-        ApplicationStatus,
-        CommitteeDecision,
-        DecisionCounter,
-        OpinionValue,
-        PrefectOpinion,
-        StructureApplication,
-    )
-    from cnfs.core.consistency import run_checks
-    from cnfs.recruitment.matching import matching_candidates
-    from cnfs.recruitment.models import HOLDING_STATUSES, Advisor, AdvisorStatus, Match, MatchStatus
-    from cnfs.structures.models import Post, PostStatus, Structure, StructureType
-    from cnfs.structures.services import recruitment_deadline
-    from cnfs.territories.models import Commune
+    from cnfs.concertation.models import StructureApplication
+    from cnfs.demo import national
 
-    HIRED_STATUSES = (MatchStatus.HIRED, MatchStatus.TERMINATION_REQUESTED)
-    rng = random.Random(seed)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("import_territories", "--source", str(TERRITORIES), "--fallback", verbosity=0)
-    communes = list(
-        Commune.objects.filter(latitude__isnull=False, population__gt=0)
-        .select_related("departement")
-        .order_by("insee_code")  # the same dataset on every database
-    )
-    weights = [c.population for c in communes]
     stats = {"migrate_import_s": round(time.perf_counter() - started, 1)}
     started = time.perf_counter()
-    n_structures, n_candidates = round(STRUCTURES * scale), round(CANDIDATES * scale)
-    n_applications, n_hires = round(APPLICATIONS * scale), round(HIRES * scale)
-    today, now = timezone.localdate(), timezone.now()
-    batch = 2000
-
-    # Candidates and their accounts.
-    first_names = ["Léa", "Hugo", "Inès", "Nathan", "Camille", "Marie", "Mathis", "Emma", "Jules", "Manon"]
-    User.objects.bulk_create(
-        [
-            User(
-                email=f"c{n}@bench.fr",
-                password="!",
-                first_name=rng.choice(first_names),
-                last_name=f"Candidat{n}",
-                phone="0612345678",
-                email_confirmed_at=now if rng.random() < 0.95 else None,
-            )
-            for n in range(n_candidates)
-        ],
-        batch_size=batch,
-    )
-    users = list(User.objects.filter(email__endswith="@bench.fr").order_by("id"))
-    distance_weights = {5: 10, 10: 15, 15: 15, 20: 20, 40: 20, 100: 12, 0: 8}
-    homes = rng.choices(communes, weights=weights, k=n_candidates)
-    candidates = []
-    for user, commune in zip(users, homes, strict=True):
-        available = rng.random() < 0.9
-        diploma = rng.random() < 0.2
-        candidates.append(
-            Candidate(
-                user=user,
-                commune=commune,
-                latitude=commune.latitude,
-                longitude=commune.longitude,
-                territory=territory_of(commune.departement),
-                email_confirmed=user.email_confirmed_at is not None,
-                is_job_seeker=rng.random() < 0.7,
-                is_employed=rng.random() < 0.3,
-                has_diploma=diploma,
-                diploma_name="Titre professionnel RNC" if diploma else "",
-                has_experience=True,
-                was_advisor=rng.random() < 0.05,
-                available_from=today + timedelta(days=rng.choice([-60, -30, 0, 0, 15, 60])),
-                max_distance=rng.choices(list(distance_weights), weights=list(distance_weights.values()))[0],
-                motivation="Motivation.",
-                is_available=available,
-                unavailable_reason="" if available else "found_job",
-                cv_name=f"cv/{user.pk}.pdf" if rng.random() < 0.4 else "",
-                cv_uploaded_at=now,
-                pix_shared=rng.random() < 0.8,
-            )
-        )
-    Candidate.objects.bulk_create(candidates, batch_size=batch)
-    candidates = list(Candidate.objects.order_by("id"))
-    PixResult.objects.bulk_create(
-        [
-            PixResult(
-                candidate=candidate,
-                level=rng.choice([1, 1, 2, 2, 2, 3]),
-                professional_use=Decimal(rng.randint(0, 100)),
-                producing_resources=Decimal(rng.randint(0, 100)),
-                e_citizenship=Decimal(rng.randint(0, 100)),
-                tested_on=today - timedelta(days=rng.randint(1, 300)),
-            )
-            for candidate in candidates
-            if rng.random() < 0.35
-        ],
-        batch_size=batch,
-    )
-
-    # Activated structures, with the columns record_activation writes.
-    agent = User.objects.create(email="anct@bench.fr", password="!", first_name="Agent", last_name="ANCT")
-    places = rng.choices(communes, weights=weights, k=n_structures)
-    structures = Structure.objects.bulk_create(
-        [structure_row(n, commune, today=today, now=now, rng=rng) for n, commune in enumerate(places)],
-        batch_size=batch,
-    )
-
-    # Matches, planned before the posts they hold: hires up to the posts drawn, and every other state, with
-    # candidates of the structure's département.
-    by_departement = {}
-    for candidate, commune in zip(candidates, homes, strict=True):
-        by_departement.setdefault(commune.departement_id, []).append(candidate.pk)
-    posts = [rng.choice([1, 1, 1, 2, 2, 3]) for _ in structures]
-    held, planned, hired = set(), [[] for _ in structures], 0  # planned[i]: [(candidate id, status)]
-    spread = [
-        (MatchStatus.SHORTLISTED, 2),
-        (MatchStatus.NOT_RETAINED, 2),
-        (MatchStatus.CLOSED, 1),
-        (MatchStatus.TERMINATED, 1),
-    ]
-    order = list(range(len(structures)))
-    rng.shuffle(order)
-    for index in order:
-        pool = by_departement.get(places[index].departement_id, [])
-        if len(pool) < 10:
-            continue
-        chosen = rng.sample(pool, min(len(pool), 12))
-        statuses = []
-        for _ in range(posts[index]):
-            if hired < n_hires:
-                statuses.append(rng.choice([MatchStatus.HIRED] * 8 + [MatchStatus.TERMINATION_REQUESTED]))
-                hired += 1
-        if rng.random() < 0.2:
-            statuses.append(MatchStatus.HIRE_REQUESTED)
-        for status, count in spread:
-            statuses += [status] * rng.randint(0, count)
-        for status, candidate_id in zip(statuses, chosen, strict=False):
-            if status in HOLDING_STATUSES:
-                if candidate_id in held:
-                    continue
-                held.add(candidate_id)
-            planned[index].append((candidate_id, status))
-    hired_ids = {
-        pk for rows in planned for pk, status in rows if status in HIRED_STATUSES
-    }  # hired advisors are no longer available to other structures
-    Candidate.objects.filter(pk__in=hired_ids).update(is_available=False, unavailable_reason="hired_advisor")
-
-    # The structure with the most live candidates (among the 60 in the most populous communes) and a median one:
-    # both get matches in every tab, from their own live candidates.
-    started = time.perf_counter()
-    populous = sorted(range(len(structures)), key=lambda i: -places[i].population)[:60]
-    sample = populous + rng.sample(range(len(structures)), min(61, len(structures)))
-    sizes = {index: matching_candidates(structures[index]).exclude(pk__in=held).count() for index in sample}
-    big = max(populous, key=lambda i: sizes[i])
-    randoms = sorted(sample[len(populous) :], key=lambda i: sizes[i])
-    median = randoms[len(randoms) // 2]
-    for index in (big, median):
-        own = {pk for pk, _ in planned[index]}
-        live = [
-            pk
-            for pk in matching_candidates(structures[index]).order_by("pk").values_list("pk", flat=True)
-            if pk not in held and pk not in own
-        ][:40]
-        for candidate_id, status in zip(
-            live,
-            [MatchStatus.SHORTLISTED, MatchStatus.NOT_RETAINED, MatchStatus.HIRE_REQUESTED, MatchStatus.HIRED]
-            * 3,
-            strict=False,
-        ):
-            if status in HOLDING_STATUSES:
-                held.add(candidate_id)
-            planned[index].append((candidate_id, status))
-    Candidate.objects.filter(
-        pk__in=[pk for index in (big, median) for pk, status in planned[index] if status in HIRED_STATUSES]
-    ).update(is_available=False, unavailable_reason="hired_advisor")
-    stats["choose_s"] = round(time.perf_counter() - started, 1)
-    started = time.perf_counter()
-
-    # Applications and numbered decisions: a structure is granted at least the posts its holding matches take.
-    for index, rows in enumerate(planned):
-        posts[index] = max(posts[index], sum(status in HOLDING_STATUSES for _, status in rows))
-    committee_date = today - timedelta(days=10)
-    pairs = [
-        activation_rows(s, c, p, number=n + 1, committee_date=committee_date, now=now, agent=agent, rng=rng)
-        for n, (s, c, p) in enumerate(zip(structures, places, posts, strict=True))
-    ]
-    applications = StructureApplication.objects.bulk_create([a for a, _ in pairs], batch_size=batch)
-    decisions = []
-    for application, (_, decision) in zip(applications, pairs, strict=True):
-        decision.application = application
-        decisions.append(decision)
-    decisions = CommitteeDecision.objects.bulk_create(decisions, batch_size=batch)
-    DecisionCounter.objects.update_or_create(year=committee_date.year, defaults={"last": len(decisions)})
-
-    # Posts (grant_posts: one row per granted post), then the matches holding them and the advisors of the hires.
-    deadline = recruitment_deadline(committee_date)
-    post_status = {
-        MatchStatus.HIRE_REQUESTED: PostStatus.HIRE_REQUESTED,
-        MatchStatus.HIRED: PostStatus.OCCUPIED,
-        MatchStatus.TERMINATION_REQUESTED: PostStatus.OCCUPIED,
-    }
-    post_rows, holders = (
-        [],
-        [],
-    )  # holders[k]: (structure index, row index in planned) of post_rows[k], or None
-    for index, (structure, decision) in enumerate(zip(structures, decisions, strict=True)):
-        holding = [k for k, (_, status) in enumerate(planned[index]) if status in HOLDING_STATUSES]
-        for n in range(decision.posts):
-            status = post_status[planned[index][holding[n]][1]] if n < len(holding) else PostStatus.FREE
-            post_rows.append(
-                Post(
-                    structure=structure,
-                    granted_by=decision,
-                    committee_date=committee_date,
-                    deadline=deadline,
-                    status=status,
-                    status_changed_at=now,
-                )
-            )
-            holders.append((index, holding[n]) if n < len(holding) else None)
-    post_rows = Post.objects.bulk_create(post_rows, batch_size=batch)
-    post_of = {holder: post for holder, post in zip(holders, post_rows, strict=True) if holder}
-    matches = [
-        Match(
-            structure=structures[index],
-            candidate_id=candidate_id,
-            status=status,
-            post=post_of.get((index, k)),
-            status_changed_at=now,
-        )
-        for index, rows in enumerate(planned)
-        for k, (candidate_id, status) in enumerate(rows)
-    ]
-    matches = Match.objects.bulk_create(matches, batch_size=batch)
-    Advisor.objects.bulk_create(
-        [
-            Advisor(
-                candidate_id=match.candidate_id,
-                structure=match.structure,
-                post=match.post,
-                match=match,
-                status=AdvisorStatus.ACTIVE,
-                hired_at=now,
-            )
-            for match in matches
-            if match.status in HIRED_STATUSES
-        ],
-        batch_size=batch,
-    )
-
-    # The other applications, in every state, and the préfets' opinions.
-    others = [
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.OPINION_GIVEN,
-        ApplicationStatus.FURTHER_EXAMINATION,
-        ApplicationStatus.REFUSED,
-        ApplicationStatus.ABANDONED,
-        ApplicationStatus.DRAFT,
-    ]
-    pending = StructureApplication.objects.bulk_create(
-        [
-            StructureApplication(
-                status=status,
-                type=StructureType.ASSOCIATION,
-                siret=f"9{n:013d}",
-                name=f"Association {n}",
-                commune=commune,
-                departement_id=commune.departement_id,
-                latitude=commune.latitude,
-                longitude=commune.longitude,
-                advisors_wanted=rng.randint(1, 4),
-                email_confirmed_at=now,
-                submitted_at=now - timedelta(days=rng.randint(1, 100)),
-                commitments_accepted_at=now,
-                contact_first_name="Contact",
-                contact_last_name=f"Association {n}",
-                contact_email=f"asso{n}@bench.fr",
-            )
-            for n, (status, commune) in enumerate(
-                zip(
-                    rng.choices(others, k=max(n_applications - n_structures, 0)),
-                    rng.choices(communes, weights=weights, k=max(n_applications - n_structures, 0)),
-                    strict=True,
-                )
-            )
-        ],
-        batch_size=batch,
-    )
-    PrefectOpinion.objects.bulk_create(
-        [
-            PrefectOpinion(
-                application=application,
-                value=rng.choice([OpinionValue.FAVOURABLE, OpinionValue.UNFAVOURABLE]),
-                comment="Avis du préfet sur la candidature.",
-                suggested_posts=1,
-                by=agent,
-            )
-            for application in [*applications, *pending]
-            if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT)
-        ],
-        batch_size=batch,
-    )
+    made = national.programme(scale, seed)
+    structures, big, median, agent = made["structures"], made["big"], made["median"], made["agent"]
+    stats.update(made["stats"])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     stats["build_s"] = round(time.perf_counter() - started, 1)
     # The dataset tells one story: the rules of `manage.py check_consistency` hold on it.
-    broken = {result.check.name: result.ids[:10] for result in run_checks() if not result.ok}
-    if broken:
-        raise SystemExit(f"jeu de données incohérent : {broken}")
+    try:
+        national.check()
+    except national.Inconsistent as error:
+        raise SystemExit(str(error)) from None
 
     # Sessions: a structure user for each chosen structure, one ANCT agent, one préfecture agent.
     def session_for(user):
@@ -494,20 +148,7 @@ def build(scale: float, seed: int) -> dict:
     prefect = User.objects.create(email="prefecture@bench.fr", password="!", first_name="P", last_name="R")
     RoleAssignment.objects.create(user=prefect, role=Role.PREFECTURE, departement_id=busiest)
     sessions["préfecture"] = session_for(prefect)
-    counts = {
-        "structures": n_structures,
-        "candidats": Candidate.objects.count(),
-        "candidatures": StructureApplication.objects.count(),
-        "résultats Pix": PixResult.objects.count(),
-        "recrutements": Match.objects.filter(
-            status__in=[MatchStatus.HIRED, MatchStatus.TERMINATION_REQUESTED]
-        ).count(),
-        "mises en relation": Match.objects.count(),
-        "candidats vivants (grande)": sizes[big],
-        "candidats vivants (médiane)": sizes[median],
-        "classes de distance": len(DISTANCE_CLASSES) + 1,
-    }
-    return {"stats": stats, "counts": counts, "sessions": sessions, "prefecture_departement": busiest}
+    return {"stats": stats, "counts": made["counts"], "sessions": sessions, "prefecture_departement": busiest}
 
 
 def export_memory(session_key: str) -> dict:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("formation/", include("cnfs.training.urls")),
     path("", include("cnfs.funding.urls")),
     path("", include("cnfs.activity.urls")),
+    path("equipes/", include("cnfs.teams.urls")),
     path("api/v1/", api_v1_urls()),
     path("api/", include("cnfs.api.urls")),
     path("exports/", include("cnfs.exports.urls")),

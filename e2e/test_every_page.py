@@ -32,6 +32,7 @@ DETAIL_LINKS = {
     "exports:list": "table a[href^='/exports/']",
     "training:provider_advisors": "table a[href^='/formation/organisme/conseillers/']",
     "training:sessions": "table a[href^='/formation/organisme/sessions/']",
+    "teams:list": "table a[href^='/equipes/']",
 }
 
 

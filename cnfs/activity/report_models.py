@@ -163,8 +163,8 @@ class ActivityReportQuerySet(models.QuerySet):
 
     def visible_to(self, role_context):
         """Reports in the current role's scope: an advisor their own and nobody else's; a structure its advisors';
-        a préfecture or a hub those of the advisors whose structure is in its départements; ANCT all. (A
-        coordinator's team comes with the teams.)"""
+        a préfecture or a hub those of the advisors whose structure is in its départements; ANCT all; a coordinator
+        those of the current members of their team (cnfs.teams), not their own (their advisor role shows those)."""
         from cnfs.accounts.roles import Role
 
         from .models import current_advisor
@@ -179,6 +179,16 @@ class ActivityReportQuerySet(models.QuerySet):
         if role == Role.ADVISOR:
             advisor = current_advisor(role_context)
             return self.by(advisor) if advisor else self.none()
+        if role == Role.COORDINATOR:
+            coordinator = current_advisor(role_context)
+            if coordinator is None:
+                return self.none()
+            # Through the relations' names (the teams app sits above this one); "active" is
+            # cnfs.teams.models.MembershipStatus.ACTIVE. One filter() call: both conditions on the same membership.
+            return self.filter(
+                advisor__team_memberships__team__coordinator=coordinator,
+                advisor__team_memberships__status="active",
+            )
         return self.none()
 
 

@@ -20,4 +20,16 @@ urlpatterns = [
     path("activite/mes-statistiques/export.xlsx", report_views.my_stats_export, name="my_stats_export"),
     path("activite/statistiques/", report_views.scope_stats, name="scope_stats"),
     path("activite/statistiques/export.xlsx", report_views.scope_stats_export, name="scope_stats_export"),
+    path(
+        "activite/equipe/comptes-rendus.csv",
+        report_views.team_report_export,
+        {"fmt": "csv"},
+        name="team_report_csv",
+    ),
+    path(
+        "activite/equipe/comptes-rendus.xlsx",
+        report_views.team_report_export,
+        {"fmt": "xlsx"},
+        name="team_report_xlsx",
+    ),
 ]

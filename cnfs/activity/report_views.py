@@ -179,7 +179,7 @@ EXPORT_HEADER = [
 ]
 
 
-def _export_rows(queryset):
+def _export_rows(queryset, *, with_advisor=False):
     from .report_models import Autonomy, Equipment, PlaceKind, ProcedureSubTheme, ReportKind, StructureType
 
     themes = dict(report_theme_choices())
@@ -187,15 +187,21 @@ def _export_rows(queryset):
     kinds, places = dict(ReportKind.choices), dict(PlaceKind.choices)
     autonomy, structures = dict(Autonomy.choices), dict(StructureType.choices)
     bands = [name for _, _, group in BREAKDOWNS for name, _ in group]
-    yield EXPORT_HEADER
+    people = (
+        ["advisor__candidate__user__first_name", "advisor__candidate__user__last_name"]
+        if with_advisor
+        else []
+    )
+    yield (["Conseiller"] if with_advisor else []) + EXPORT_HEADER
     columns = [
         "date", "kind", "title", "level", "place_kind", "place__name", "commune_id", "duration_minutes",
         "themes", "sub_themes", "equipment", "participants", "already_accompanied", *bands, "autonomy",
         "redirected_to", "aidants_connect", "pass_numerique",
     ]  # fmt: skip
-    for row in queryset.order_by("-date", "-pk").values_list(*columns).iterator(chunk_size=2000):
-        row = dict(zip(columns, row, strict=True))
-        yield [
+    for row in queryset.order_by("-date", "-pk").values_list(*columns, *people).iterator(chunk_size=2000):
+        row = dict(zip(columns + people, row, strict=True))
+        person = [" ".join(row[name] for name in people)] if with_advisor else []
+        yield person + [
             row["date"],
             kinds.get(row["kind"], row["kind"]),
             row["title"],
@@ -265,13 +271,19 @@ def my_stats_export(request):
     )
 
 
-SCOPE_ROLES = (Role.ANCT, Role.PREFECTURE, Role.HUB, Role.STRUCTURE)
+SCOPE_ROLES = (Role.ANCT, Role.PREFECTURE, Role.HUB, Role.STRUCTURE, Role.COORDINATOR)
+
+
+def _scope_reports(request):
+    form = ReportFilterForm(request.GET or None, period_only=True)
+    queryset = ActivityReport.objects.visible_to(request.role_context)
+    return form, (form.apply(queryset) if form.is_bound else queryset)
 
 
 def _scope_stats(request):
     """The figures of the advisors in the role's scope — the advisors whose current structure is in the
-    préfecture's or hub's départements, or is the structure; all for ANCT (as ActivityReport.objects.visible_to) —
-    over the form's period, from the monthly rollups."""
+    préfecture's or hub's départements, or is the structure; a coordinator's team; all for ANCT (as
+    ActivityReport.objects.visible_to) — over the form's period, from the monthly rollups."""
     form = ReportFilterForm(request.GET or None, period_only=True)
     context = request.role_context
     scope = {}
@@ -279,6 +291,13 @@ def _scope_stats(request):
         scope["departements"] = context.departement_codes or ()
     elif context.role == Role.STRUCTURE:
         scope["structures"] = [context.current.structure_id]
+    elif context.role == Role.COORDINATOR:  # the team's advisors, by visible_to's own rule
+        scope["advisors"] = (
+            ActivityReport.objects.visible_to(context)
+            .order_by()
+            .values_list("advisor_id", flat=True)
+            .distinct()
+        )
     return form, rollups.figures(**scope, **form.period())
 
 
@@ -286,14 +305,15 @@ def _scope_stats(request):
 @require_GET
 @reading_replica()
 def scope_stats(request):
-    """The activity of the advisors in the role's scope (national, département or région, hub, structure), with the
-    advisor's own statistics page and the same figures."""
+    """The activity of the advisors in the role's scope (national, département or région, hub, structure, a
+    coordinator's team), with the advisor's own statistics page and the same figures."""
     form, figures = _scope_stats(request)
+    coordinator = request.role_context.role == Role.COORDINATOR
     return render(
         request,
         "activity/report_stats.html",
         {
-            "title": "Activité des conseillers",
+            "title": "Activité de mon équipe" if coordinator else "Activité des conseillers",
             "form": form,
             "stats": figures,
             "query": _query(request),
@@ -313,3 +333,15 @@ def scope_stats_export(request):
         dated_filename("activite-des-conseillers", "xlsx"),
         sheet="Statistiques",
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_GET
+def team_report_export(request, fmt):
+    """The coordinator's team's reports (ActivityReport.objects.visible_to), with the period filter, one line each with
+    its advisor's name."""
+    _, queryset = _scope_reports(request)
+    rows = _export_rows(queryset, with_advisor=True)
+    if fmt == "csv":
+        return csv_response(rows, dated_filename("comptes-rendus-equipe", "csv"))
+    return xlsx_response(rows, dated_filename("comptes-rendus-equipe", "xlsx"), sheet="Comptes rendus")

@@ -10,9 +10,10 @@ list's text on SQLite.
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import connections
-from django.db.models import Count, DateField, Q, Sum
+from django.db.models import Count, DateField, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from .report_models import (
@@ -291,3 +292,32 @@ def rows_for_export(stats: ReportStats):
         yield []
         yield [table.title, table.unit]
         yield from ([label, value] for label, value in table.rows)
+
+
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AdvisorFigures:
+    """An advisor's activity at a glance, for the lists of advisors (a coordinator's team, a territory)."""
+
+    recent_reports: int = 0
+    recent_participants: int = 0
+    last_report: object = None
+
+
+def per_advisor(reports, *, today) -> dict:
+    """{advisor id: AdvisorFigures} over `reports` (already scoped): the reports and people of the last
+    RECENT_DAYS days (today included), and the date of the last report. One grouped query."""
+    since = today - timedelta(days=RECENT_DAYS - 1)
+    recent = Q(date__gte=since, date__lte=today)
+    rows = (
+        reports.order_by()
+        .values("advisor_id")
+        .annotate(
+            n=Count("pk", filter=recent),
+            people=Sum("participants", filter=recent, default=0),
+            last=Max("date"),
+        )
+    )
+    return {row["advisor_id"]: AdvisorFigures(row["n"], row["people"], row["last"]) for row in rows}

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import advisors, views
 
 app_name = "activity"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("activite/lieux/<int:pk>/partager/", views.place_share, name="place_share"),
     path("activite/lieux/<int:pk>/quitter/", views.place_leave, name="place_leave"),
     path("activite/lieux-du-territoire/", views.scope_places, name="scope_places"),
+    path("activite/conseillers-du-territoire/", advisors.scope_advisors, name="scope_advisors"),
+    path(
+        "activite/conseillers-du-territoire/export.csv",
+        advisors.scope_advisors_export,
+        {"fmt": "csv"},
+        name="scope_advisors_csv",
+    ),
+    path(
+        "activite/conseillers-du-territoire/export.xlsx",
+        advisors.scope_advisors_export,
+        {"fmt": "xlsx"},
+        name="scope_advisors_xlsx",
+    ),
     path("trouver-un-conseiller/", views.public_map, name="map"),
     path("trouver-un-conseiller/lieux/<int:pk>/", views.public_place, name="public_place"),
     path("donnees/lieux/", views.open_data, name="open_data"),

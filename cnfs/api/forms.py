@@ -12,6 +12,14 @@ CODE = re.compile(r"^(?:[0-9]{2}|2[AB]|97[1-6])$")
 
 
 class TokenForm(DsfrForm):
+    submission_key = forms.UUIDField(
+        label="Formulaire",
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "invalid": "Ce formulaire n'est plus valable : rechargez la page et saisissez-le à nouveau."
+        },
+    )
     partner = forms.CharField(
         label="Partenaire",
         max_length=200,

@@ -37,6 +37,14 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     last_used_at = models.DateTimeField("dernier usage", null=True, blank=True)
+    submission_key = models.UUIDField(
+        "clé de saisie",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Donnée par le formulaire d'émission : un même formulaire envoyé deux fois n'émet qu'un jeton.",
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cnfs.journal.services import record
@@ -20,21 +20,41 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class AlreadyIssued(Exception):
+    """The issuance form with this submission key has already issued its token (a double submit)."""
+
+    def __init__(self, token: ApiToken):
+        super().__init__(token.prefix)
+        self.token = token
+
+
 @transaction.atomic
-def issue(*, partner: str, scopes, departements=(), expires_at=None, by) -> tuple[ApiToken, str]:
-    """A new token for `partner`; returns it with its key, which is shown once and never stored."""
+def issue(
+    *, partner: str, scopes, departements=(), expires_at=None, by, submission_key=None
+) -> tuple[ApiToken, str]:
+    """A new token for `partner`; returns it with its key, which is shown once and never stored. A form sent twice
+    (the same `submission_key`) issues one token: the second call raises AlreadyIssued with the first token, whose
+    key cannot be shown again."""
     scopes = sorted(set(scopes))
     if not scopes or not set(scopes) <= set(ApiScope.values):
         raise ValueError(f"portées inconnues : {scopes}")
     key = KEY_PREFIX + secrets.token_urlsafe(40)
-    token = ApiToken.objects.create(
-        partner=partner,
-        prefix=key[: len(KEY_PREFIX) + 7],
-        key_hash=_hash(key),
-        scopes=scopes,
-        expires_at=expires_at,
-        issued_by=by,
-    )
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                partner=partner,
+                prefix=key[: len(KEY_PREFIX) + 7],
+                key_hash=_hash(key),
+                scopes=scopes,
+                expires_at=expires_at,
+                issued_by=by,
+                submission_key=submission_key,
+            )
+    except IntegrityError:
+        first = ApiToken.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if first is None:
+            raise
+        raise AlreadyIssued(first) from None
     token.departements.set(departements)
     record(
         "api_token.issued",

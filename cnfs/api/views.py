@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -64,25 +65,35 @@ def documentation(request):
 
 @role_required(Role.ANCT)
 def token_list(request):
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, initial={"submission_key": uuid.uuid4()})
     issued_key = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         expires_at = None
         if data["expires_on"]:
             expires_at = timezone.make_aware(datetime.combine(data["expires_on"], time.max))
-        token, issued_key = tokens.issue(
-            partner=data["partner"],
-            scopes=data["scopes"],
-            departements=data["departements"],
-            expires_at=expires_at,
-            by=request.user,
-        )
+        try:
+            token, issued_key = tokens.issue(
+                partner=data["partner"],
+                scopes=data["scopes"],
+                departements=data["departements"],
+                expires_at=expires_at,
+                by=request.user,
+                submission_key=data["submission_key"],
+            )
+        except tokens.AlreadyIssued as already:
+            messages.warning(
+                request,
+                f"Ce formulaire avait déjà émis le jeton {already.token.prefix}… pour {already.token.partner} : "
+                "aucun second jeton n'est émis. Sa clé n'est affichée qu'une fois ; si elle n'a pas été copiée, "
+                "révoquez ce jeton et émettez-en un nouveau.",
+            )
+            return redirect("api:tokens")
         messages.success(
             request,
             f"Jeton émis pour {token.partner}. Copiez la clé maintenant : elle ne sera plus affichée.",
         )
-        form = TokenForm()
+        form = TokenForm(initial={"submission_key": uuid.uuid4()})
     page = Paginator(
         ApiToken.objects.prefetch_related("departements").order_by("-issued_at", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))

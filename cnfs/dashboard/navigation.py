@@ -97,6 +97,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Accompagnements, thématiques, publics et lieux : les comptes rendus de tous les conseillers.",
             group=ADVISORS,
         ),
+        NavItem(
+            "Coordinateurs et équipes",
+            "teams:list",
+            description="Nommer les coordinateurs et inviter les conseillers dans leur équipe.",
+            group=ADVISORS,
+        ),
         NavItem("Statistiques", description="Tableau de bord national et exports."),
         NavItem(
             "Invitations",
@@ -131,7 +137,10 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Avis du préfet sur les candidatures des structures.",
         ),
         NavItem(
-            "Postes et conseillers", description="Postes accordés, recrutements et activité du territoire."
+            "Conseillers du territoire",
+            "activity:scope_advisors",
+            description="Conseillers en poste, leurs lieux d'activité et leurs comptes rendus récents, par département.",
+            group=ADVISORS,
         ),
         NavItem(
             "Financement du territoire",
@@ -264,6 +273,12 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             group=ADVISORS,
         ),
         NavItem(
+            "Coordinateurs et équipes",
+            "teams:list",
+            description="Nommer un coordinateur parmi vos conseillers et inviter les conseillers dans son équipe.",
+            group=ADVISORS,
+        ),
+        NavItem(
             "Mon équipe",
             "structures:team",
             description="Les personnes de votre structure qui utilisent la plateforme.",
@@ -285,7 +300,9 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     Role.HUB: [
         HOME,
         NavItem(
-            "Conseillers du territoire", description="Conseillers et lieux d'activité de vos départements."
+            "Conseillers du territoire",
+            "activity:scope_advisors",
+            description="Conseillers et lieux d'activité de vos départements, et leur export.",
         ),
         NavItem(
             "Lieux d'activité",
@@ -300,7 +317,16 @@ NAVIGATION: dict[Role, list[NavItem]] = {
     ],
     Role.COORDINATOR: [
         HOME,
-        NavItem("Mon équipe de conseillers", description="Activité et statistiques de l'équipe coordonnée."),
+        NavItem(
+            "Mon équipe de conseillers",
+            "teams:mine",
+            description="Les conseillers de l'équipe coordonnée et leur activité récente.",
+        ),
+        NavItem(
+            "Activité de l'équipe",
+            "activity:scope_stats",
+            description="Statistiques des comptes rendus de l'équipe, et leur export.",
+        ),
     ],
     Role.ADVISOR: [
         HOME,
@@ -320,6 +346,11 @@ NAVIGATION: dict[Role, list[NavItem]] = {
             description="Vos permanences visibles sur la carte publique.",
         ),
         NavItem("Mes statistiques", "activity:my_stats", description="Votre activité en chiffres."),
+        NavItem(
+            "Mon équipe de coordination",
+            "teams:advisor",
+            description="Les invitations d'un coordinateur à rejoindre son équipe, et l'équipe dont vous faites partie.",
+        ),
     ],
     Role.CANDIDATE: [
         HOME,

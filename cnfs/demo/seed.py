@@ -135,8 +135,8 @@ def seed() -> dict:
         users[account.role] = user
         if second_factor.is_required(user):
             enrol_demo_totp(user)
-    # The coordinator is also an advisor: one account, two roles (switch in the header).
-    RoleAssignment.objects.get_or_create(user=users[Role.COORDINATOR], role=Role.ADVISOR, scope_id="")
+    # The coordinator is also an advisor: one account, two roles (switch in the header); the advisor role comes with
+    # the recruitment in seed_teams.
     # A second préfecture agent, for the région, shows the région scope.
     region = Region.objects.filter(pk="84").first()
     if region:
@@ -160,6 +160,9 @@ def seed() -> dict:
     from .training import seed_training
 
     seed_training(anct=users[Role.ANCT], prefect=users[Role.PREFECTURE])
+    from .teams import seed_teams
+
+    seed_teams(anct=users[Role.ANCT])  # before the places and reports: the demo advisors get theirs
     from .activity import seed_places
 
     seed_places()

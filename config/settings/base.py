@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cnfs.recruitment",
     "cnfs.funding",
     "cnfs.activity",
+    "cnfs.teams",
     "cnfs.training",
     "cnfs.statistics",
     "cnfs.api",

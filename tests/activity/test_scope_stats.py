@@ -32,10 +32,15 @@ def reports_seen(client, user) -> int:
 
 
 def test_only_scoped_roles_see_the_activity(role_matrix):
-    role_matrix.check(URL, {Role.ANCT, Role.PREFECTURE, Role.HUB, Role.STRUCTURE})
-    role_matrix.check(
-        reverse("activity:scope_stats_export"), {Role.ANCT, Role.PREFECTURE, Role.HUB, Role.STRUCTURE}
-    )
+    scoped = {
+        Role.ANCT,
+        Role.PREFECTURE,
+        Role.HUB,
+        Role.STRUCTURE,
+        Role.COORDINATOR,
+    }  # a coordinator: their team
+    role_matrix.check(URL, scoped)
+    role_matrix.check(reverse("activity:scope_stats_export"), scoped)
 
 
 def test_each_role_sees_the_reports_of_its_scope(client, two_departements):

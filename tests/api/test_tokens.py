@@ -1,11 +1,15 @@
 """ANCT issues and revokes partners' API tokens: permissions, bad input, the key shown once, the journal."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
 from cnfs.accounts.roles import Role
+from cnfs.api import tokens
 from cnfs.api.models import ApiScope, ApiToken
 from cnfs.journal.models import JournalEntry
+from tests.concurrency import APPS_BUT_JOURNAL, outcomes, race
 from tests.factories import DepartementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +118,46 @@ def test_the_command_issues_a_token_for_an_anct_agent(capsys):
         call_command("issue_api_token", partner="R", scope=["funnel"], departement=["99"], by=agent.email)
     with pytest.raises(CommandError, match="Aucun agent"):
         call_command("issue_api_token", partner="R", scope=["funnel"], by=UserFactory(role=Role.BDT).email)
+
+
+def test_a_form_sent_twice_issues_one_token(client, anct):
+    form = client.get(URL).context["form"]
+    data = valid(submission_key=str(form["submission_key"].value()))
+    first = client.post(URL, data)
+    assert first.context["issued_key"]
+    again = client.post(URL, data, follow=True)
+    assert ApiToken.objects.count() == 1
+    token = ApiToken.objects.get()
+    assert "aucun second jeton" in again.text and token.prefix in again.text
+    assert first.context["issued_key"] not in again.text
+    assert JournalEntry.objects.filter(action="api_token.issued").count() == 1
+    # A new form (its own key) issues a new token.
+    fresh = client.get(URL).context["form"]["submission_key"].value()
+    assert client.post(URL, valid(submission_key=str(fresh))).context["issued_key"]
+    assert ApiToken.objects.count() == 2
+
+
+def test_a_forged_submission_key_is_a_clear_message(client, anct):
+    response = client.post(URL, valid(submission_key="pas-une-clé"))
+    assert response.status_code == 400
+    assert "rechargez la page" in response.text
+    assert response.context["form"]["partner"].value() == "Conseil régional"
+    assert client.post(URL, valid(submission_key="\x00")).status_code == 400
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
+@pytest.mark.usefixtures("_journal_cleanup")
+def test_the_same_form_sent_twice_at_the_same_instant_issues_one_token():
+    agent = UserFactory(role=Role.ANCT)
+    key = uuid.uuid4()
+
+    def submit():
+        return tokens.issue(partner="Région", scopes=[ApiScope.FUNNEL], by=agent, submission_key=key)
+
+    results = race(submit, submit)
+    assert outcomes(results, tokens.AlreadyIssued) == ["ok", "refused"]
+    assert ApiToken.objects.filter(submission_key=key).count() == 1
+    refused = next(result for result in results if isinstance(result, tokens.AlreadyIssued))
+    assert refused.token == ApiToken.objects.get(submission_key=key)

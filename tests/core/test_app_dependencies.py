@@ -37,7 +37,8 @@ FORBIDDEN = {
     "funding": {"dashboard", "demo", "statistics", "api", "activity", "exports", "training"},
     "training": {"dashboard", "demo", "statistics", "api", "exports"},
     "statistics": {"dashboard", "demo", "api", "exports"},
-    "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports"},
+    "activity": {"dashboard", "demo", "funding", "statistics", "api", "exports", "teams"},
+    "teams": {"dashboard", "demo", "funding", "statistics", "api", "exports"},
     "api": {"dashboard", "demo", "exports"},
 }  # fmt: skip
 
