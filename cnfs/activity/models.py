@@ -154,3 +154,4 @@ class Place(models.Model):
 
 
 from .report_models import *  # noqa: E402, F403 — activity reports (report_models.py)
+from .rollup_models import *  # noqa: E402, F403 — monthly rollups of the reports (rollup_models.py)

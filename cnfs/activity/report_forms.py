@@ -290,6 +290,11 @@ class ReportFilterForm(DsfrForm):
             self.add_error("end", "La fin de la période précède son début : corrigez l'une des deux dates.")
         return cleaned
 
+    def period(self) -> dict:
+        """The valid period of the form as `since` and `until` (None: not limited; an invalid filter is ignored)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {"since": data.get("start"), "until": data.get("end")}
+
     def apply(self, queryset):
         """`queryset` filtered by what is valid in the form (an invalid filter is ignored, and shown)."""
         data = self.cleaned_data if self.is_valid() else {}

@@ -265,6 +265,8 @@ class ActivityReport(models.Model):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["advisor", "-date"], name="report_advisor_date"),
+            # The days of a period's partly covered months, read from the reports next to the monthly rollups.
+            models.Index(fields=["date"], name="report_date"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(date__gte="2000-01-01"), name="report_date_from_2000"),

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET
 from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
 from cnfs.core.exports import csv_response, dated_filename, xlsx_response
+from cnfs.core.replica import reading_replica
 
-from . import reports, stats
+from . import reports, rollups, stats
 from .models import current_advisor
 from .report_forms import ReportFilterForm, ReportForm
 from .report_models import BREAKDOWNS, DURATION_PRESETS, ActivityReport, report_theme_choices
@@ -28,8 +29,8 @@ def _own_report(request, pk):
     return get_object_or_404(ActivityReport.objects.visible_to(request.role_context), pk=pk)
 
 
-def _filtered(request, advisor, *, period_only=False):
-    form = ReportFilterForm(request.GET or None, advisor=advisor, period_only=period_only)
+def _filtered(request, advisor):
+    form = ReportFilterForm(request.GET or None, advisor=advisor)
     queryset = (
         form.apply(ActivityReport.objects.by(advisor))
         if form.is_bound
@@ -233,18 +234,25 @@ def report_export(request, fmt):
     return xlsx_response(rows, dated_filename("comptes-rendus-activite", "xlsx"), sheet="Comptes rendus")
 
 
+def _own_stats(request, advisor):
+    """The advisor's figures over the form's period, from the monthly rollups (the same as stats.compute over their
+    reports)."""
+    form = ReportFilterForm(request.GET or None, advisor=advisor, period_only=True)
+    return form, rollups.figures(advisors=[advisor.pk] if advisor else [], **form.period())
+
+
 @role_required(Role.ADVISOR)
 @require_GET
 def my_stats(request):
     advisor = current_advisor(request.role_context)
-    form, queryset = _filtered(request, advisor, period_only=True)
+    form, figures = _own_stats(request, advisor)
     return render(
         request,
         "activity/report_stats.html",
         {
             "title": "Mes statistiques",
             "form": form,
-            "stats": stats.compute(queryset),
+            "stats": figures,
             "query": _query(request),
             "advisor": advisor,
         },
@@ -255,9 +263,9 @@ def my_stats(request):
 @require_GET
 def my_stats_export(request):
     advisor = _advisor_or_403(request)
-    _, queryset = _filtered(request, advisor, period_only=True)
+    _, figures = _own_stats(request, advisor)
     return xlsx_response(
-        stats.rows_for_export(stats.compute(queryset)),
+        stats.rows_for_export(figures),
         dated_filename("mes-statistiques", "xlsx"),
         sheet="Statistiques",
     )
@@ -272,12 +280,34 @@ def _scope_reports(request):
     return form, (form.apply(queryset) if form.is_bound else queryset)
 
 
+def _scope_stats(request):
+    """The figures of the advisors in the role's scope — the advisors whose current structure is in the
+    préfecture's or hub's départements, or is the structure; a coordinator's team; all for ANCT (as
+    ActivityReport.objects.visible_to) — over the form's period, from the monthly rollups."""
+    form = ReportFilterForm(request.GET or None, period_only=True)
+    context = request.role_context
+    scope = {}
+    if context.role in (Role.PREFECTURE, Role.HUB):
+        scope["departements"] = context.departement_codes or ()
+    elif context.role == Role.STRUCTURE:
+        scope["structures"] = [context.current.structure_id]
+    elif context.role == Role.COORDINATOR:  # the team's advisors, by visible_to's own rule
+        scope["advisors"] = (
+            ActivityReport.objects.visible_to(context)
+            .order_by()
+            .values_list("advisor_id", flat=True)
+            .distinct()
+        )
+    return form, rollups.figures(**scope, **form.period())
+
+
 @role_required(*SCOPE_ROLES)
 @require_GET
+@reading_replica()
 def scope_stats(request):
     """The activity of the advisors in the role's scope (national, département or région, hub, structure, a
-    coordinator's team), with the advisor's own statistics page and the same computation (stats.compute)."""
-    form, queryset = _scope_reports(request)
+    coordinator's team), with the advisor's own statistics page and the same figures."""
+    form, figures = _scope_stats(request)
     coordinator = request.role_context.role == Role.COORDINATOR
     return render(
         request,
@@ -285,7 +315,7 @@ def scope_stats(request):
         {
             "title": "Activité de mon équipe" if coordinator else "Activité des conseillers",
             "form": form,
-            "stats": stats.compute(queryset),
+            "stats": figures,
             "query": _query(request),
             "scope": True,
             "export_url": "activity:scope_stats_export",
@@ -295,10 +325,11 @@ def scope_stats(request):
 
 @role_required(*SCOPE_ROLES)
 @require_GET
+@reading_replica()
 def scope_stats_export(request):
-    _, queryset = _scope_reports(request)
+    _, figures = _scope_stats(request)
     return xlsx_response(
-        stats.rows_for_export(stats.compute(queryset)),
+        stats.rows_for_export(figures),
         dated_filename("activite-des-conseillers", "xlsx"),
         sheet="Statistiques",
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cnfs.journal.services import record
 
+from . import rollups
 from .models import Place
 from .report_models import (
     BREAKDOWNS,
@@ -157,6 +158,7 @@ def create_report(advisor, values: dict, *, by, submission_key=None) -> Activity
 
 def _insert(report, advisor, by):
     report.save()
+    rollups.refresh(advisor.pk, [report.date])
     record(
         "activity_report.created",
         report,
@@ -175,16 +177,21 @@ def update_report(report: ActivityReport, values: dict, *, by) -> ActivityReport
         ]
         if not changed:
             return report
+        before = report.date
         for name in changed:
             setattr(report, name, values[name])
         report.updated_at = timezone.now()
         report.save()
+        rollups.refresh(report.advisor_id, [before, report.date])
         record("activity_report.updated", report, by=by, after={"fields": changed})
     return report
 
 
 def delete_report(report: ActivityReport, *, by) -> None:
     with transaction.atomic():
+        report = ActivityReport.objects.select_for_update().filter(pk=report.pk).first()
+        if report is None:  # deleted meanwhile (a second click)
+            return
         record(
             "activity_report.deleted",
             report,
@@ -192,6 +199,7 @@ def delete_report(report: ActivityReport, *, by) -> None:
             before={"advisor": report.advisor_id, "kind": report.kind},
         )
         ActivityReport.objects.filter(pk=report.pk).delete()
+        rollups.refresh(report.advisor_id, [report.date])
 
 
 def duplicate_values(report: ActivityReport) -> dict:

@@ -2,8 +2,9 @@
 for whoever reads a wider set (a coordinator's team, a hub's départements, the dashboards) — pass any queryset of
 reports.
 
-Two queries whatever the number of reports: one aggregate with a filtered count or sum per figure, one grouped by
-month. Themes are JSON lists of ASCII codes, counted with jsonb containment on PostgreSQL and a `"code"` match on the
+Every additive figure is declared once in FIGURES (a filtered count or sum); it computes from the reports
+themselves (`compute`: two queries whatever the number of reports, one aggregate, one grouped by month) and from the
+monthly rollups kept per advisor (cnfs/activity/rollups.py, one column per figure) with the same `build`. Themes are JSON lists of ASCII codes, counted with jsonb containment on PostgreSQL and a `"code"` match on the
 list's text on SQLite.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connections
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, DateField, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from .report_models import (
@@ -88,43 +89,121 @@ def _contains(field: str, code: str, vendor: str) -> Q:
     return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
-def compute(reports) -> ReportStats:
-    """Every figure of `reports` (a queryset of ActivityReport, already scoped and filtered)."""
-    vendor = connections[reports.db].vendor
-    aggregates = {
-        "reports": Count("pk"),
-        "people": Sum("participants", default=0),
-        "already": Sum("already_accompanied", default=0),
-        "minutes": Sum("duration_minutes", default=0),
-    }
-    for kind in ReportKind:
-        aggregates[f"kind_{kind}"] = Count("pk", filter=Q(kind=kind))
-        aggregates[f"kind_participants_{kind}"] = Sum("participants", filter=Q(kind=kind), default=0)
-    for place_kind in PlaceKind:
-        aggregates[f"place_{place_kind}"] = Count("pk", filter=Q(place_kind=place_kind))
-    for code, _ in report_theme_choices():
-        aggregates[f"theme_{code}"] = Count("pk", filter=_contains("themes", code, vendor))
-    for sub in ProcedureSubTheme:
-        aggregates[f"sub_{sub}"] = Count("pk", filter=_contains("sub_themes", sub, vendor))
-    for key, _, low, high in DURATION_BANDS:
-        aggregates[key] = Count("pk", filter=Q(duration_minutes__gte=low, duration_minutes__lte=high))
-    for _, _, bands in BREAKDOWNS:
-        for name, _ in bands:
-            aggregates[f"sum_{name}"] = Sum(name, default=0)
-    for structure_type in StructureType:
-        aggregates[f"redirect_{structure_type}"] = Count("pk", filter=Q(redirected_to=structure_type))
-    aggregates["mandates"] = Count("pk", filter=Q(aidants_connect=True))
-    aggregates["passes"] = Sum("pass_numerique", default=0)
-    figures = reports.order_by().aggregate(**aggregates)
+@dataclass(frozen=True)
+class Figure:
+    """One additive figure of a set of reports: the number of reports meeting `condition` (`field` None), or the sum
+    of `summed` over them. Defined once: it computes from the reports (`raw`) and from the monthly rollups, which
+    keep it in a column of its `key` (`rolled`)."""
 
+    key: str
+    summed: str | None = None
+    condition: Q | None = None
+    contains: tuple[str, str] | None = None  # (JSON list field, code): a theme or sub-theme held
+
+    def _filter(self, vendor: str) -> Q | None:
+        if self.contains:
+            return _contains(*self.contains, vendor)
+        return self.condition
+
+    def raw(self, vendor: str):
+        """The aggregate over ActivityReport rows."""
+        if self.summed is None:
+            return Count("pk", filter=self._filter(vendor))
+        return Sum(self.summed, filter=self._filter(vendor), default=0)
+
+    def rolled(self):
+        """The aggregate over ActivityRollup rows."""
+        return Sum(self.key, default=0)
+
+
+def _figures() -> tuple[Figure, ...]:
+    figures = [
+        Figure("reports"),
+        Figure("people", "participants"),
+        Figure("already", "already_accompanied"),
+        Figure("minutes", "duration_minutes"),
+    ]
+    for kind in ReportKind:
+        figures.append(Figure(f"kind_{kind}", condition=Q(kind=kind)))
+        figures.append(Figure(f"kind_participants_{kind}", "participants", Q(kind=kind)))
+    figures += [Figure(f"place_{place_kind}", condition=Q(place_kind=place_kind)) for place_kind in PlaceKind]
+    figures += [Figure(f"theme_{code}", contains=("themes", code)) for code, _ in report_theme_choices()]
+    figures += [Figure(f"sub_{sub}", contains=("sub_themes", sub)) for sub in ProcedureSubTheme]
+    figures += [
+        Figure(key, condition=Q(duration_minutes__gte=low, duration_minutes__lte=high))
+        for key, _, low, high in DURATION_BANDS
+    ]
+    figures += [Figure(f"sum_{name}", name) for _, _, bands in BREAKDOWNS for name, _ in bands]
+    figures += [
+        Figure(f"redirect_{structure_type}", condition=Q(redirected_to=structure_type))
+        for structure_type in StructureType
+    ]
+    figures += [Figure("mandates", condition=Q(aidants_connect=True)), Figure("passes", "pass_numerique")]
+    return tuple(figures)
+
+
+# Every additive figure, in the rollups' column order.
+FIGURES = _figures()
+FIGURE_KEYS = tuple(figure.key for figure in FIGURES)
+
+
+def raw_aggregates(vendor: str) -> dict:
+    """{key: aggregate} of every figure over ActivityReport rows (for `.aggregate()` or a grouped `.annotate()`)."""
+    return {figure.key: figure.raw(vendor) for figure in FIGURES}
+
+
+def rolled_aggregates() -> dict:
+    return {figure.key: figure.rolled() for figure in FIGURES}
+
+
+def raw_figures(reports) -> tuple[dict, dict]:
+    """({key: value} of every figure, {month: (reports, participants)}) of a queryset of reports: two queries."""
+    figures = reports.order_by().aggregate(**raw_aggregates(connections[reports.db].vendor))
     months = (
         reports.order_by()
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=TruncMonth("date", output_field=DateField()))
         .values("month")
-        .annotate(n=Count("pk"), people=Sum("participants"))
-        .order_by("month")
+        .annotate(n=Count("pk"), people=Sum("participants", default=0))
     )
+    return figures, {_as_date(row["month"]): (row["n"], row["people"]) for row in months}
 
+
+def rolled_figures(rollups) -> tuple[dict, dict]:
+    """The same as `raw_figures`, from a queryset of ActivityRollup rows."""
+    figures = rollups.order_by().aggregate(**rolled_aggregates())
+    months = (
+        rollups.order_by()
+        .values("month")
+        .annotate(n=Sum("reports", default=0), n_people=Sum("people", default=0))
+        .filter(n__gt=0)
+    )
+    return figures, {row["month"]: (row["n"], row["n_people"]) for row in months}
+
+
+def _as_date(value):
+    return value.date() if hasattr(value, "hour") else value
+
+
+def combine(*parts: tuple[dict, dict]) -> tuple[dict, dict]:
+    """The figures of disjoint sets of reports added up (whole months from rollups, edge days from reports)."""
+    figures = dict.fromkeys(FIGURE_KEYS, 0)
+    months = {}
+    for part_figures, part_months in parts:
+        for key in FIGURE_KEYS:
+            figures[key] += part_figures[key] or 0
+        for month, (n, people) in part_months.items():
+            before = months.get(month, (0, 0))
+            months[month] = (before[0] + n, before[1] + people)
+    return figures, months
+
+
+def compute(reports) -> ReportStats:
+    """Every figure of `reports` (a queryset of ActivityReport, already scoped and filtered)."""
+    return build(*raw_figures(reports))
+
+
+def build(figures: dict, months: dict) -> ReportStats:
+    """The statistics from every figure's value and the (reports, participants) per month."""
     tables = [
         Table(
             "kinds",
@@ -190,7 +269,7 @@ def compute(reports) -> ReportStats:
             "months",
             "Accompagnements par mois",
             "accompagnements",
-            [(f"{row['month']:%m/%Y}", row["n"]) for row in months],
+            [(f"{month:%m/%Y}", n) for month, (n, _) in sorted(months.items()) if n],
         ),
     ]
     return ReportStats(

@@ -24,6 +24,7 @@ from cnfs.activity import opendata, standard
 from cnfs.activity.models import ActivityReport, Place
 from cnfs.core import opendata as opendata_columns
 from cnfs.core.forms import date_bounds
+from cnfs.core.replica import reading_replica
 from cnfs.journal.context import client_ip
 from cnfs.statistics import indicators
 from cnfs.structures import opendata as structures_opendata
@@ -385,6 +386,7 @@ def _month(value: str | None) -> date | None:
     summary="Statistiques mensuelles par département",
     tags=["Données ouvertes"],
 )
+@reading_replica()
 def monthly_statistics(request, filters: Query[MonthlyFilters]):
     """Par département et par mois : structures activées, postes attribués (mois du comité), recrutements."""
     codes = _territory_codes(filters)
@@ -581,6 +583,7 @@ def activity_reports(request, filters: Query[ReportFilters]):
     summary="Entonnoir de recrutement par département (jeton)",
     tags=["Avec un jeton"],
 )
+@reading_replica()
 def funnel(request, filters: Query[Territory]):
     """Candidatures, avis, décisions, postes attribués, recrutements, conseillers en poste et postes à pourvoir, par
     département, dans le périmètre du jeton (portée « funnel »)."""

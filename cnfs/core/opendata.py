@@ -13,6 +13,8 @@ from datetime import date, datetime
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from cnfs.core.replica import iterate_reading_replica
+
 from .exports import Echo, safe_cell
 
 LICENCE = "Licence Ouverte 2.0 (Etalab)"
@@ -72,7 +74,10 @@ def table_lines(columns: list[Column], rows: Iterable):
 
 
 def stream(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type=content_type)
+    """Public files: read from the replica when there is one, row by row as the response streams."""
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in iterate_reading_replica(chunks)), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
     return response

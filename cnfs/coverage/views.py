@@ -12,6 +12,7 @@ from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
 from cnfs.activity.views import allow_tiles
 from cnfs.core.exports import csv_response, dated_filename, xlsx_response
+from cnfs.core.replica import reading_replica
 from cnfs.statistics import coverage as indicators
 
 from .forms import TerritoryFilterForm
@@ -30,6 +31,7 @@ def _territory(request) -> tuple[TerritoryFilterForm, frozenset | None]:
 
 @require_GET
 @role_required(*ROLES)
+@reading_replica()
 def overview(request):
     form, departements = _territory(request)
     departement_rows = indicators.by_departement(departements)
@@ -64,6 +66,7 @@ def overview(request):
 
 @require_GET
 @role_required(*ROLES)
+@reading_replica()
 def map_data(request):
     """The communes in a white zone of the filtered territory, for the map (the page's list has the same ones)."""
     _, departements = _territory(request)
@@ -95,6 +98,7 @@ def map_data(request):
 
 @require_GET
 @role_required(*ROLES)
+@reading_replica()
 def export(request, table, fmt):
     """A table of the page, streamed. The national white-zone list is a background export (cnfs/exports)."""
     if table not in TABLES or fmt not in FORMATS:

@@ -12,6 +12,7 @@ from cnfs.accounts.permissions import role_required
 from cnfs.accounts.roles import Role
 from cnfs.activity.views import allow_tiles
 from cnfs.core.exports import csv_response, dated_filename, xlsx_response
+from cnfs.core.replica import reading_replica
 from cnfs.statistics import dashboards
 from cnfs.statistics.scope import DASHBOARD_ROLES, narrowed, role_scope
 
@@ -38,6 +39,7 @@ def _query(request) -> str:
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
+@reading_replica()
 def statistics(request):
     scope, period, form = _filters(request)
     sections, shared = [], dashboards.Shared(scope, period)
@@ -61,6 +63,7 @@ def statistics(request):
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
+@reading_replica()
 def statistics_export(request, table, fmt):
     """One table of the dashboard, with the page's filters, in CSV or XLSX (aggregates: at most a row per
     département and month, written synchronously)."""

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cnfs.core import uploads
+from cnfs.core.replica import reading_replica
 from cnfs.journal.services import record
 
 from .models import LIVE_STATUSES, BackgroundExport, ExportFormat, ExportStatus
@@ -139,20 +140,24 @@ def build(export_id: int) -> str:
     path = folder / name
     running = BackgroundExport.objects.filter(pk=export_id, status=ExportStatus.RUNNING)
     try:
-        total = kind.count(context, export.params)
-        running.update(rows_total=total)
+        # The export's rows are read from the replica when there is one (its progress is written to default).
+        with reading_replica():
+            total = kind.count(context, export.params)
+            running.update(rows_total=total)
 
-        def progress(done):
-            running.update(rows_done=min(done, total))  # rows added since the count: the bar stays at 100 %
+            def progress(done):
+                running.update(
+                    rows_done=min(done, total)
+                )  # rows added since the count: the bar stays at 100 %
 
-        folder.mkdir(parents=True, exist_ok=True)
-        rows = kind.rows(context, export.params)
-        if export.format == ExportFormat.XLSX:
-            written = write_xlsx(
-                path, kind.header, rows, progress=progress, every=progress_every(), sheet=kind.sheet
-            )
-        else:
-            written = write_csv(path, kind.header, rows, progress=progress, every=progress_every())
+            folder.mkdir(parents=True, exist_ok=True)
+            rows = kind.rows(context, export.params)
+            if export.format == ExportFormat.XLSX:
+                written = write_xlsx(
+                    path, kind.header, rows, progress=progress, every=progress_every(), sheet=kind.sheet
+                )
+            else:
+                written = write_csv(path, kind.header, rows, progress=progress, every=progress_every())
         size = path.stat().st_size
     except Exception:
         logger.exception("export %s (%s) failed", export_id, export.kind)

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from cnfs.activity.views import allow_tiles
 from cnfs.core.exports import dated_filename
 from cnfs.core.opendata import LICENCE, LICENCE_URL
+from cnfs.core.replica import reading_replica
 from cnfs.statistics import indicators
 from cnfs.statistics import public as public_statistics
 
@@ -58,6 +59,7 @@ def public_page(route, template, name, title):
 
 @require_GET
 @login_not_required
+@reading_replica()
 def statistics(request):
     figures = public_statistics.national()
     context = {
@@ -76,6 +78,7 @@ def statistics(request):
 
 @require_GET
 @login_not_required
+@reading_replica()
 def open_data(request):
     files = [(item, item.updated()) for item in opendata.FILES]
     context = {
@@ -104,5 +107,6 @@ open_data_monthly_activity = _file_view("activite-mensuelle-par-departement")
 
 @require_GET
 @login_not_required
+@reading_replica()
 def open_data_dictionary(request):
     return opendata.dictionary_response()

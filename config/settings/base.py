@@ -110,6 +110,13 @@ else:
             },
         }
     }
+# A read replica (README « Déploiement ») for the reads marked cnfs.core.replica.reading_replica; writes stay on default.
+if env.DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        env.DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    ) | {"TEST": {"MIRROR": "default"}}
+CNFS_READ_FROM_REPLICA = "replica" in DATABASES
+DATABASE_ROUTERS = ["cnfs.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts

@@ -43,6 +43,8 @@ def required(name: str) -> str:
 
 
 DATABASE_URL = get("DATABASE_URL")
+# A PostgreSQL streaming replica: the dashboards, exports and public statistics read from it when set (cnfs/core/replica.py).
+DATABASE_REPLICA_URL = get("DATABASE_REPLICA_URL")
 SECRET_KEY = get("SECRET_KEY")
 ALLOWED_HOSTS = listing("ALLOWED_HOSTS")
 GEOCODER = get("CNFS_GEOCODER", "offline")

@@ -1,5 +1,10 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, DATABASES
+
+# The replica is the test database itself, through a second connection (tests/core/test_replica.py turns the
+# routing on with CNFS_READ_FROM_REPLICA; the other tests read from default).
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
+CNFS_READ_FROM_REPLICA = False
 
 SECRET_KEY = "test-only-key"
 # Argon2 is the production hasher (see base); tests use a fast one.
