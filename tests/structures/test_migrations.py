@@ -18,6 +18,8 @@ BEFORE = [
         None,
     ),  # funding depends on the latest structures and recruitment: unapplied while they go back
     ("activity", None),  # so does activity
+    ("teams", None),  # and the apps built on recruitment and activity
+    ("coverage", None),
 ]
 AFTER = [
     ("concertation", "0007_decision_number_unique"),
@@ -25,6 +27,8 @@ AFTER = [
     ("recruitment", "0004_holding_match_has_a_post"),
     ("funding", None),
     ("activity", None),
+    ("teams", None),
+    ("coverage", None),
 ]
 NOW = datetime(2026, 1, 20, 9, tzinfo=UTC)
 
@@ -150,7 +154,7 @@ def test_posts_holds_advisors_and_numbers_are_built_from_todays_data():
 @pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_JOURNAL)
 @pytest.mark.usefixtures("back_to_latest")
 def test_job_postings_per_recruitment_keep_todays_posting():
-    apps = _migrate([("structures", "0005_post_transition_log"), ("funding", None)])
+    apps = _migrate([("structures", "0005_post_transition_log"), ("funding", None), ("teams", None)])
     Region = apps.get_model("territories", "Region")
     Departement = apps.get_model("territories", "Departement")
     Structure = apps.get_model("structures", "Structure")
@@ -164,7 +168,7 @@ def test_job_postings_per_recruitment_keep_todays_posting():
         structure=structure, url="https://www.emploi-territorial.fr/offre/o1", published_on=date(2026, 1, 5)
     )
 
-    apps = _migrate([("structures", "0006_job_posting_per_recruitment"), ("funding", None)])
+    apps = _migrate([("structures", "0006_job_posting_per_recruitment"), ("funding", None), ("teams", None)])
     JobPosting = apps.get_model("structures", "JobPosting")
     kept = JobPosting.objects.get(pk=posting.pk)
     assert (kept.structure_id, kept.published_on) == (structure.pk, date(2026, 1, 5))
