@@ -1,6 +1,7 @@
 // The coverage page's map: the communes in a white zone of the filtered territory (fetched from the page's
 // data-url, the same communes as the list below), as circles sized by population. Without JavaScript, or when the
 // tiles cannot load, the page's tables hold every figure; the map only adds to them.
+// Shared map setup: static/js/maps.js.
 (function () {
   "use strict";
 
@@ -16,26 +17,14 @@
   }
 
   function draw(container, data) {
-    var L = window.L;
-    var map = L.map(container, { scrollWheelZoom: false });
-    var tiles = L.tileLayer(container.dataset.tilesUrl, {
-      attribution: container.dataset.tilesAttribution,
-      maxZoom: 18,
-    });
-    var failures = 0;
-    tiles.on("tileerror", function () {
-      failures += 1;
-      if (failures === 1) {
-        notice();
-      }
-    });
-    tiles.addTo(map);
+    var maps = window.cnfsMaps;
+    var map = maps.create(container, "[data-coverage-map-notice]", 18);
     var bounds = [];
     data.communes.forEach(function (commune) {
       if (commune.lat === null || commune.lon === null) {
         return;
       }
-      var marker = L.circleMarker([commune.lat, commune.lon], {
+      var marker = window.L.circleMarker([commune.lat, commune.lon], {
         radius: radius(commune.population),
         color: "#ce0500",
         weight: 1,
@@ -50,18 +39,12 @@
       marker.bindPopup(text);
       bounds.push([commune.lat, commune.lon]);
     });
-    if (bounds.length > 1) {
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 11 });
-    } else if (bounds.length === 1) {
-      map.setView(bounds[0], 10);
-    } else {
-      map.setView([46.6, 2.4], 5);
-    }
+    maps.fit(map, bounds, 11, 10);
   }
 
   function start() {
     var container = document.querySelector("[data-coverage-map]");
-    if (!container || typeof window.L === "undefined") {
+    if (!container) {
       return;
     }
     fetch(container.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -80,9 +63,7 @@
       });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  if (window.cnfsMaps) {
+    window.cnfsMaps.ready(start);
   }
 })();

@@ -1,6 +1,6 @@
 // The public statistics map: one circle per département, at its centre, whose area follows the figure chosen in the
 // select. The figures come from the rows of the "Par département" table (data-departement-lat/lon/name/figures), which
-// stays the page's content without JavaScript or when the tiles cannot load.
+// stays the page's content without JavaScript or when the tiles cannot load. Shared map setup: static/js/maps.js.
 (function () {
   "use strict";
 
@@ -8,29 +8,15 @@
 
   function start() {
     var container = document.querySelector("[data-departements-map]");
-    if (!container || typeof window.L === "undefined") {
+    if (!container) {
       return;
     }
+    var maps = window.cnfsMaps;
     var L = window.L;
     var choice = document.querySelector("[data-departements-map-choice]");
     var select = choice ? choice.querySelector("select") : null;
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-departement-lat]"));
-    var map = L.map(container, { scrollWheelZoom: false }).setView([46.6, 2.4], 5);
-    var tiles = L.tileLayer(container.dataset.tilesUrl, {
-      attribution: container.dataset.tilesAttribution,
-      maxZoom: 12,
-    });
-    var failures = 0;
-    tiles.on("tileerror", function () {
-      failures += 1;
-      if (failures === 1) {
-        var notice = document.querySelector("[data-departements-map-notice]");
-        if (notice) {
-          notice.hidden = false;
-        }
-      }
-    });
-    tiles.addTo(map);
+    var map = maps.create(container, "[data-departements-map-notice]", 12).setView(maps.FRANCE, 5);
     var layer = L.layerGroup().addTo(map);
 
     function draw() {
@@ -54,7 +40,7 @@
           return;
         }
         L.circleMarker([point.lat, point.lon], {
-          radius: Math.max(3, MAX_RADIUS * Math.sqrt(point.value / highest)),
+          radius: maps.radius(point.value, highest, MAX_RADIUS),
           color: "#000091",
           weight: 1,
           fillColor: "#6a6af4",
@@ -72,9 +58,7 @@
     draw();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  if (window.cnfsMaps) {
+    window.cnfsMaps.ready(start);
   }
 })();
