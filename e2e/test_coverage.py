@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cnfs.activity import services as places
+from cnfs.activity.models import Place
 from cnfs.demo.seed import DEMO_DOMAIN
 from e2e.conftest import assert_accessible, follow_menu
 from e2e.test_recruitment_journey import login
@@ -15,7 +17,17 @@ from e2e.test_recruitment_journey import login
 pytestmark = pytest.mark.e2e
 
 
+def _montlucon_off_the_map():
+    """The demo's advisors in Montluçon take their places off the public map, through the real service: on the
+    built-in territory set the town is then farther than 20 km from any visible place (a white zone)."""
+    for place in Place.objects.filter(commune__insee_code="03185", visible=True):
+        values = {name: getattr(place, name) for name in places.EDITABLE_FIELDS}
+        values["visible"] = False
+        places.update_place(place, values, by=place.created_by)
+
+
 def test_a_prefecture_reads_the_coverage_of_its_departement(page, demo_data, live_server, settings):
+    _montlucon_off_the_map()
     settings.CNFS_MAP_TILES_URL = f"{live_server.url}/tuiles-absentes/{{z}}/{{x}}/{{y}}.png"
     login(page, f"prefecture.allier@{DEMO_DOMAIN}")
     follow_menu(page, "Couverture territoriale", group="Conseillers")
