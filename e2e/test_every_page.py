@@ -50,4 +50,5 @@ def test_every_page_of_the_role_is_accessible(page, demo_data, account):
         if selector and page.locator(selector).count():
             page.locator(selector).first.click()
             assert_accessible(page, f"{account.role.value}-{name.replace(':', '-')}-detail")
-    assert page.console_errors == []
+    # The map pages ask the tile server, unreachable here: they say so and their tables keep every figure.
+    assert [error for error in page.console_errors if "tile.openstreetmap.org" not in error] == []
