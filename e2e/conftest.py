@@ -75,15 +75,64 @@ def assert_accessible(page, name: str | None = None):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
+_snapshots = {}
+
+
 @pytest.fixture
 def demo_data(transactional_db):
-    """The whole demo (what `make run` shows) on the built-in territory set shipped with the code."""
+    """The whole demo (what `make run` shows) on the built-in territory set shipped with the code.
+
+    Seeding through the real services takes a while, so each test process seeds once, keeps a copy of every table,
+    and gives each later test that copy back (the test database is emptied after every browser test)."""
+    from django.db import connection
+
     from cnfs.demo import seed as demo
     from cnfs.territories import importer, sources
 
-    importer.sync(sources.read_builtin())
-    demo.seed()
+    snapshot = _snapshots.get(connection.vendor)
+    if snapshot is None:
+        importer.sync(sources.read_builtin())
+        demo.seed()
+        _snapshots[connection.vendor] = _take_snapshot(connection)
+    else:
+        _restore_snapshot(connection, snapshot)
     return demo
+
+
+def _take_snapshot(connection):
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+        return copy
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA IF EXISTS e2e_snapshot CASCADE")
+        cursor.execute("CREATE SCHEMA e2e_snapshot")
+        for table in tables:
+            cursor.execute(f'CREATE TABLE e2e_snapshot."{table}" AS TABLE public."{table}"')
+    return tables
+
+
+def _restore_snapshot(connection, snapshot):
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        snapshot.backup(connection.connection)
+        return
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        # Rows go back as they were: foreign keys are not re-checked (they held when the copy was taken).
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("TRUNCATE " + ", ".join(f'public."{table}"' for table in snapshot))
+        for table in snapshot:
+            cursor.execute(f'INSERT INTO public."{table}" SELECT * FROM e2e_snapshot."{table}"')
+        cursor.execute("SET session_replication_role = DEFAULT")
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(sql)
 
 
 def pass_second_factor(page, email: str):

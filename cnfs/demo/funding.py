@@ -16,12 +16,11 @@ from cnfs.accounts.roles import Role
 from cnfs.core.themes import PROGRAMME_MISSIONS
 from cnfs.funding import agreements, contracts, payments, reports, terminations
 from cnfs.funding.models import Contract, TerminationMotive, Tranche
-from cnfs.journal.services import record
 from cnfs.recruitment import workflow
 from cnfs.recruitment.candidate_list import structure_candidates
 from cnfs.recruitment.models import HOLDING_STATUSES, Match
 from cnfs.structures.models import JobPosting, Post, Structure
-from cnfs.structures.services import add_months
+from cnfs.structures.services import add_months, record_job_posting
 
 from .concertation import at
 from .funding_file import demo_bdt
@@ -57,16 +56,9 @@ def _oldest_structures(count: int, *, before: date) -> list[Structure]:
 
 def _publish_posting(structure, member, day: date) -> JobPosting:
     with at(_moment(day)):
-        posting = JobPosting.objects.create(
-            structure=structure, url=POSTING_URL.format(structure.pk), published_on=day, recorded_by=member
+        return record_job_posting(
+            JobPosting(structure=structure, url=POSTING_URL.format(structure.pk), published_on=day), by=member
         )
-        record(
-            "job_posting.recorded",
-            posting,
-            by=member,
-            after={"url": posting.url, "published_on": posting.published_on, "new": True},
-        )
-    return posting
 
 
 def _hire(structure, member, bdt, requested_on: date) -> Match:

@@ -15,10 +15,13 @@ from cnfs.funding import grant_files
 from cnfs.funding.models import DocumentKind, FileStatus, GrantFile, NonConformityReason, OutfitSize
 from cnfs.recruitment.models import MatchStatus
 from cnfs.structures.models import JobPosting
+from cnfs.structures.services import record_job_posting
 
 from .concertation import at
 from .recruitment import demo_pdf
 from .seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+POSTING_DAYS_AGO = 90
 
 
 def demo_bdt() -> User:
@@ -48,16 +51,18 @@ def _member(grant_file):
 
 
 def complete(grant_file, *, by, documents=True, identities=True):
-    """The structure fills its file: its job posting (published 40 days ago, if not recorded yet), identities,
+    """The structure fills its file: its job posting (published 90 days ago, if not recorded yet), identities,
     outfit size, the SIRENE notice and the signed deliberation."""
-    JobPosting.objects.get_or_create(
-        structure=grant_file.structure,
-        defaults={
-            "url": f"https://www.emploi-territorial.fr/offre/o0{grant_file.structure_id:010d}",
-            "published_on": timezone.localdate() - timedelta(days=40),
-            "recorded_by": by,
-        },
-    )
+    if not JobPosting.objects.filter(structure=grant_file.structure_id).exists():
+        # Published well before the demo's hires, so each of them may sign its contract on any recent day.
+        record_job_posting(
+            JobPosting(
+                structure=grant_file.structure,
+                url=f"https://www.emploi-territorial.fr/offre/o0{grant_file.structure_id:010d}",
+                published_on=timezone.localdate() - timedelta(days=POSTING_DAYS_AGO),
+            ),
+            by=by,
+        )
     grant_files.link_job_posting(grant_file)
     if identities:
         grant_files.save_identities(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cnfs.core.workflow import INITIAL, TransitionError
 from cnfs.journal.services import record
 
-from .models import Post, PostDeadlineExtension, PostStatus, PostTransition, Structure
+from .models import JobPosting, Post, PostDeadlineExtension, PostStatus, PostTransition, Structure
 
 # The facts copied from the activated application onto the structure (application field → structure field).
 ACTIVATION_FIELDS = {
@@ -31,6 +31,27 @@ ACTIVATION_FIELDS = {
     "contact_phone": "contact_phone",
     "start_date": "mission_start",
 }
+
+
+def record_job_posting(posting: JobPosting, *, by) -> JobPosting:
+    """Records a structure's job posting, new or its current one edited (the view decides which), with its journal
+    entry: url and publication date before and after."""
+    new = posting.pk is None
+    before = None
+    if not new:
+        previous = JobPosting.objects.filter(pk=posting.pk).values("url", "published_on").first()
+        before = previous and {"url": previous["url"], "published_on": previous["published_on"]}
+    with transaction.atomic():
+        posting.recorded_by = by
+        posting.save()
+        record(
+            "job_posting.recorded",
+            posting,
+            by=by,
+            before=before,
+            after={"url": posting.url, "published_on": posting.published_on, "new": new},
+        )
+    return posting
 
 
 def add_months(day: date, months: int) -> date:

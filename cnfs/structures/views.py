@@ -20,7 +20,7 @@ from cnfs.journal.services import record
 from .docx import job_description
 from .forms import ContactDetailsForm, ExtendDeadlineForm, InviteMemberForm, JobPostingForm
 from .models import JobPosting, Post
-from .services import extend_deadline, posts_summary
+from .services import extend_deadline, posts_summary, record_job_posting
 
 
 def _structure(request):
@@ -173,17 +173,7 @@ def job_posting(request):
     instance = JobPosting(structure=structure) if new else current
     form = JobPostingForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        before = None if new else {"url": current.url, "published_on": current.published_on}
-        posting = form.save(commit=False)
-        posting.recorded_by = request.user
-        posting.save()
-        record(
-            "job_posting.recorded",
-            posting,
-            by=request.user,
-            before=before,
-            after={"url": posting.url, "published_on": posting.published_on, "new": new},
-        )
+        record_job_posting(form.save(commit=False), by=request.user)
         messages.success(request, "L'offre d'emploi est enregistrée.")
         return redirect("structures:job_posting")
     return render(
