@@ -19,3 +19,14 @@ def rollups_match_reports():
     from .rollups import drifted
 
     return drifted()
+
+
+@register(
+    "activity.departement_rollups_match",
+    "les cumuls mensuels par département sont la somme de ceux de leurs conseillers (structure actuelle)",
+)
+def departement_rollups_match():
+    """The (département, month) whose row differs from its advisors' rows added up."""
+    from .rollups import departements_drifted
+
+    return departements_drifted()

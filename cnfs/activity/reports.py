@@ -158,7 +158,7 @@ def create_report(advisor, values: dict, *, by, submission_key=None) -> Activity
 
 def _insert(report, advisor, by):
     report.save()
-    rollups.refresh(advisor.pk, [report.date])
+    rollups.add_report(report)
     record(
         "activity_report.created",
         report,

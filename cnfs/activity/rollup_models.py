@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from .stats import FIGURES
 
-__all__ = ["ActivityRollup"]
+__all__ = ["ActivityRollup", "DepartementRollup"]
 
 
 class ActivityRollup(models.Model):
@@ -33,5 +33,32 @@ class ActivityRollup(models.Model):
         return f"Activité de {self.month:%m/%Y}"
 
 
+class DepartementRollup(models.Model):
+    """The advisor rows of one month added up per département of the advisor's CURRENT structure (the scope the
+    dashboards, the public statistics and the open data read): about a hundred départements × months, instead of
+    every advisor's month. Kept with the advisor rows (cnfs/activity/rollups.py) and moved with an advisor who
+    changes structure or a structure that changes département."""
+
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        related_name="activity_rollups",
+        verbose_name="département",
+    )
+    month = models.DateField("mois (premier jour)")
+
+    class Meta:
+        verbose_name = "cumul mensuel d'activité d'un département"
+        verbose_name_plural = "cumuls mensuels d'activité des départements"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "month"], name="dep_rollup_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="dep_rollup_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"Activité de {self.departement_id} en {self.month:%m/%Y}"
+
+
 for _figure in FIGURES:
     ActivityRollup.add_to_class(_figure.key, models.PositiveIntegerField(_figure.key, default=0))
+    DepartementRollup.add_to_class(_figure.key, models.PositiveIntegerField(_figure.key, default=0))

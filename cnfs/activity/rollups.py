@@ -1,22 +1,28 @@
-"""The monthly rollups of the activity reports (ActivityRollup, one row per advisor and month), kept with the reports,
-rebuilt from them, and read for the figures of a scope and period.
+"""The monthly rollups of the activity reports (ActivityRollup, one row per advisor and month; DepartementRollup, the
+same added up per département of the advisor's current structure), kept with the reports, rebuilt from them, and
+read for the figures of a scope and period.
 
 Kept: every service that writes a report (cnfs/activity/reports.py: create — and so duplicate —, edit, delete) calls
 `refresh(advisor, dates)` inside its transaction with the dates the report had and has. Each touched month's row is
 first locked (an INSERT … ON CONFLICT DO UPDATE in month order, which also creates a missing row), then recomputed from
 that advisor's reports of that month with the figures of cnfs/activity/stats.py, and rewritten (deleted when the month
-has no report left): a few statements, their SQL compiled once by the ORM and cached. Recomputing instead of adding deltas means a row cannot drift from a missed case; taking the row
-lock before reading means two transactions writing the same advisor's month one after the other on PostgreSQL (READ
-COMMITTED: each statement sees what was committed before it) each count the other's report. SQLite writes one
-transaction at a time.
+has no report left): a few statements, their SQL compiled once and cached. The same months of the advisor's
+département are then locked the same way and recomputed from its advisors' rows. Recomputing instead of adding deltas
+means a row cannot drift from a missed case; taking the row lock before reading means two transactions writing the
+same month one after the other on PostgreSQL (READ COMMITTED: each statement sees what was committed before it) each
+count the other's report. SQLite writes one transaction at a time. An advisor re-hired in another structure, a
+structure that changes département: both départements' rows are rewritten (`refresh_departements`, from
+cnfs/activity/receivers.py).
 
 Rebuilt: `rebuild()` (manage.py rebuild_activity_rollups, the data migration, after a bulk load) replaces every row by
-one INSERT … SELECT … GROUP BY over the reports, in one transaction. `check_consistency` compares the rows with that
-GROUP BY (activity.rollups_match_reports).
+one INSERT … SELECT … GROUP BY over the reports (then the département rows from them), in one transaction.
+`check_consistency` compares the rows with those GROUP BY (activity.rollups_match_reports,
+activity.departement_rollups_match).
 
 Read: `figures` and `monthly` take a scope — départements or structures of the advisor's CURRENT structure (as
 ActivityReport.objects.visible_to does), advisors — and a period of two dates, both included. The whole months inside
-the period come from the rollups; the days of a month the period only partly covers (its first and last month)
+the period come from the rollups (the département rows for the whole country or départements, the advisor rows for
+structures and advisors); the days of a month the period only partly covers (its first and last month)
 come from the reports themselves, with the same figure definitions: the result is exact whatever the dates.
 """
 
@@ -31,7 +37,7 @@ from django.db.models.functions import TruncMonth
 
 from . import stats
 from .report_models import ActivityReport
-from .rollup_models import ActivityRollup
+from .rollup_models import ActivityRollup, DepartementRollup
 
 # ---------------------------------------------------------------------------------------------------------------
 # Kept with the reports
@@ -46,27 +52,66 @@ def month_end(day: datetime.date) -> datetime.date:
 
 
 def refresh(advisor_id: int, dates) -> None:
-    """Recomputes the rows of `advisor_id` for the months of `dates` from their reports (call it inside the
-    transaction that wrote them)."""
+    """Recomputes the rows of `advisor_id` for the months of `dates` from their reports, then the same months of
+    their département (call it inside the transaction that wrote the reports)."""
     months = sorted({month_of(day) for day in dates if day is not None})
     if not months:
         return
     using = router.db_for_write(ActivityRollup)
     statements = _statements(using, len(months))
     adapt = connections[using].ops.adapt_datefield_value
+    month_params = [adapt(month) for month in months]
     with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        # The département of the advisor's current structure. On PostgreSQL the advisor and structure rows stay
+        # share-locked until the end of this transaction: a move (a re-hire elsewhere, a structure changing
+        # département) waits for it, or it waits for the move and reads the new département.
+        cursor.execute(statements.departement, [advisor_id])
+        found = cursor.fetchone()
         # Lock each month's row, creating it when missing, always in month order (no deadlock between two writers).
-        for month in months:
-            cursor.execute(statements.lock, [advisor_id, adapt(month)])
+        for month in month_params:
+            cursor.execute(statements.lock, [advisor_id, month])
         # A new statement: under READ COMMITTED it sees every report committed before the lock was granted.
         days = [adapt(day) for month in months for day in (month, month_end(month))]
         cursor.execute(statements.select, statements.params(advisor_id, days))
         grouped = {_as_date(row[0]): row[1:] for row in cursor.fetchall()}
-        for month in months:
+        for month, param in zip(months, month_params, strict=True):
             if month in grouped:
-                cursor.execute(statements.update, [*grouped[month], advisor_id, adapt(month)])
+                cursor.execute(statements.update, [*grouped[month], advisor_id, param])
             else:
-                cursor.execute(statements.delete, [advisor_id, adapt(month)])
+                cursor.execute(statements.delete, [advisor_id, param])
+        if found is not None and found[0]:
+            # The same months of the département, locked in month order after the advisor's rows, recomputed from
+            # the advisor rows of its advisors (a new statement: it sees the other writers' committed rows).
+            code = found[0]
+            for month in month_params:
+                cursor.execute(statements.departement_lock, [code, month])
+            cursor.execute(statements.departement_select, [code, *month_params])
+            grouped = {_as_date(row[0]): row[1:] for row in cursor.fetchall()}
+            for month, param in zip(months, month_params, strict=True):
+                if month in grouped:
+                    cursor.execute(statements.departement_update, [*grouped[month], code, param])
+                else:
+                    cursor.execute(statements.departement_delete, [code, param])
+
+
+def add_report(report) -> None:
+    """Adds a report just created to its advisor's and its département's month rows: one upsert each that adds the
+    report's figures (stats.Figure.of, the same definitions read on the report) to the row, creating it when
+    missing. Adding instead of recomputing keeps a submission's cost the same however many reports the month holds;
+    it is exact because the upsert adds under the row's lock, and a recomputation (edit, delete) reads only after
+    taking it."""
+    using = router.db_for_write(ActivityRollup)
+    statements = _statements(using, 1)
+    values = [figure.of(report) for figure in stats.FIGURES]
+    month = connections[using].ops.adapt_datefield_value(month_of(report.date))
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        cursor.execute(
+            statements.departement, [report.advisor_id]
+        )  # share-locked against a move, as in refresh
+        found = cursor.fetchone()
+        cursor.execute(statements.advisor_add, [report.advisor_id, month, *values])
+        if found is not None and found[0]:
+            cursor.execute(statements.departement_add, [found[0], month, *values])
 
 
 _ADVISOR = -7_357_913  # stand-ins compiled into the cached statements, replaced by the real values
@@ -80,6 +125,13 @@ class _Statements:
     slots: tuple  # per parameter of `select`: ("advisor",), ("day", n) or ("value", constant)
     update: str
     delete: str
+    departement: str
+    departement_lock: str
+    departement_select: str
+    departement_update: str
+    departement_delete: str
+    advisor_add: str
+    departement_add: str
 
     def params(self, advisor_id, days) -> list:
         return [
@@ -126,6 +178,12 @@ def _statements(using: str, months: int) -> _Statements:
     columns = ", ".join(quote(key) for key in stats.FIGURE_KEYS)
     zeros = ", ".join("0" for _ in stats.FIGURE_KEYS)
     where = f"WHERE {advisor} = %s AND {month} = %s"
+    assignments = ", ".join(f"{quote(key)} = %s" for key in stats.FIGURE_KEYS)
+    advisors, structures = _tables(connection)
+    lock_rows = " FOR SHARE" if connection.features.has_select_for_update else ""
+    departements = quote(DepartementRollup._meta.db_table)
+    departement = quote("departement_id")
+    departement_where = f"WHERE {departement} = %s AND {month} = %s"
     return _Statements(
         lock=(
             f"INSERT INTO {table} ({advisor}, {month}, {columns}) VALUES (%s, %s, {zeros}) "
@@ -133,9 +191,100 @@ def _statements(using: str, months: int) -> _Statements:
         ),
         select=sql,
         slots=tuple(slots),
-        update=f"UPDATE {table} SET {', '.join(f'{quote(key)} = %s' for key in stats.FIGURE_KEYS)} {where}",
+        update=f"UPDATE {table} SET {assignments} {where}",
         delete=f"DELETE FROM {table} {where}",
+        departement=(
+            f"SELECT s.{departement} FROM {advisors} a INNER JOIN {structures} s ON s.{quote('id')} = "
+            f"a.{quote('structure_id')} WHERE a.{quote('id')} = %s{lock_rows}"
+        ),
+        departement_lock=(
+            f"INSERT INTO {departements} ({departement}, {month}, {columns}) VALUES (%s, %s, {zeros}) "
+            f"ON CONFLICT ({departement}, {month}) DO UPDATE SET {month} = EXCLUDED.{month}"
+        ),
+        departement_select=(
+            f"{_departement_group_sql(connection, ActivityRollup, group_by_departement=False)} "
+            f"WHERE s.{departement} = %s AND r.{month} IN ({', '.join('%s' for _ in range(months))}) "
+            f"GROUP BY r.{month}"
+        ),
+        departement_update=f"UPDATE {departements} SET {assignments} {departement_where}",
+        departement_delete=f"DELETE FROM {departements} {departement_where}",
+        advisor_add=_add_sql(connection, table, (advisor, month)),
+        departement_add=_add_sql(connection, departements, (departement, month)),
     )
+
+
+def _add_sql(connection, table: str, keys) -> str:
+    """INSERT one row's figures, or add them to the existing row of the same keys."""
+    quote = connection.ops.quote_name
+    columns = ", ".join([*keys, *(quote(key) for key in stats.FIGURE_KEYS)])
+    placeholders = ", ".join("%s" for _ in range(len(keys) + len(stats.FIGURE_KEYS)))
+    adds = ", ".join(
+        f"{quote(key)} = {table}.{quote(key)} + EXCLUDED.{quote(key)}" for key in stats.FIGURE_KEYS
+    )
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
+    )
+
+
+def _tables(connection, advisor_model=None, structure_model=None) -> tuple[str, str]:
+    from cnfs.recruitment.models import Advisor
+    from cnfs.structures.models import Structure
+
+    quote = connection.ops.quote_name
+    return (
+        quote((advisor_model or Advisor)._meta.db_table),
+        quote((structure_model or Structure)._meta.db_table),
+    )
+
+
+def _departement_group_sql(
+    connection, rollup_model, *, group_by_departement=True, models=(None, None)
+) -> str:
+    """SELECT [département,] month, every figure's SUM FROM the advisor rows joined to their advisor's current
+    structure (the caller adds WHERE and GROUP BY)."""
+    quote = connection.ops.quote_name
+    advisors, structures = _tables(connection, *models)
+    sums = ", ".join(f"COALESCE(SUM(r.{quote(key)}), 0)" for key in stats.FIGURE_KEYS)
+    head = f"s.{quote('departement_id')}, " if group_by_departement else ""
+    return (
+        f"SELECT {head}r.{quote('month')}, {sums} FROM {quote(rollup_model._meta.db_table)} r "
+        f"INNER JOIN {advisors} a ON a.{quote('id')} = r.{quote('advisor_id')} "
+        f"INNER JOIN {structures} s ON s.{quote('id')} = a.{quote('structure_id')}"
+    )
+
+
+def refresh_departements(codes, *, using=None) -> None:
+    """Rewrites the département rows of `codes` from the advisor rows (an advisor who changed structure, a
+    structure that changed département: the months of both départements move). Call it inside the transaction
+    that made the change."""
+    codes = sorted({code for code in codes if code})
+    if codes:
+        _write_departements(codes, using=using)
+
+
+def _write_departements(codes=None, *, using=None, apps=None) -> int:
+    get = apps.get_model if apps else None
+    rollup_model = get("activity", "ActivityRollup") if get else ActivityRollup
+    departement_model = get("activity", "DepartementRollup") if get else DepartementRollup
+    models = (get("recruitment", "Advisor"), get("structures", "Structure")) if get else (None, None)
+    using = using or router.db_for_write(departement_model)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(key) for key in ("departement_id", "month", *stats.FIGURE_KEYS))
+    select = _departement_group_sql(connection, rollup_model, models=models)
+    params = []
+    if codes is not None:
+        select += f" WHERE s.{quote('departement_id')} IN ({', '.join('%s' for _ in codes)})"
+        params = list(codes)
+    select += f" GROUP BY s.{quote('departement_id')}, r.{quote('month')}"
+    table = quote(departement_model._meta.db_table)
+    with transaction.atomic(using=using):
+        rows = departement_model.objects.using(using)
+        (rows if codes is None else rows.filter(departement_id__in=codes)).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
+        return rows.count()
 
 
 def _as_date(value):
@@ -164,8 +313,9 @@ def grouped_reports(report_model=ActivityReport, *, using=None, keys=stats.FIGUR
 
 
 def rebuild(apps=None, *, using=None) -> int:
-    """Replaces every rollup row by an INSERT … SELECT … GROUP BY over the reports, in one transaction; returns the
-    number of rows. `apps`: the historical models of a data migration."""
+    """Replaces every rollup row by an INSERT … SELECT … GROUP BY over the reports, then every département row by
+    one over the advisor rows, in one transaction; returns the number of advisor rows. `apps`: the historical models
+    of a data migration."""
     report_model = apps.get_model("activity", "ActivityReport") if apps else ActivityReport
     rollup_model = apps.get_model("activity", "ActivityRollup") if apps else ActivityRollup
     columns = {field.column for field in rollup_model._meta.concrete_fields}
@@ -182,7 +332,17 @@ def rebuild(apps=None, *, using=None) -> int:
         rollup_model.objects.using(using).all().delete()
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+        if not apps or _has_model(apps, "DepartementRollup"):
+            _write_departements(using=using, apps=apps)
         return rollup_model.objects.using(using).count()
+
+
+def _has_model(apps, name) -> bool:
+    try:
+        apps.get_model("activity", name)
+    except LookupError:
+        return False
+    return True
 
 
 def drifted() -> list[str]:
@@ -198,6 +358,29 @@ def drifted() -> list[str]:
         f"{advisor}:{month:%Y-%m}"
         for advisor, month in sorted(raw.keys() | kept.keys())
         if raw.get((advisor, month)) != kept.get((advisor, month))
+    ]
+
+
+def departements_drifted() -> list[str]:
+    """The "département:YYYY-MM" whose row differs from the advisor rows added up by their advisor's current
+    structure (a missing or extra row included)."""
+    connection = connections[router.db_for_read(DepartementRollup)]
+    sql = _departement_group_sql(connection, ActivityRollup)
+    quote = connection.ops.quote_name
+    sql += f" GROUP BY s.{quote('departement_id')}, r.{quote('month')}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        expected = {(row[0], _as_date(row[1])): tuple(row[2:]) for row in cursor.fetchall()}
+    kept = {
+        (row[0], row[1]): tuple(row[2:])
+        for row in DepartementRollup.objects.order_by().values_list(
+            "departement_id", "month", *stats.FIGURE_KEYS
+        )
+    }
+    return [
+        f"{code}:{month:%Y-%m}"
+        for code, month in sorted(expected.keys() | kept.keys())
+        if expected.get((code, month)) != kept.get((code, month))
     ]
 
 
@@ -252,12 +435,27 @@ def split(since: datetime.date | None, until: datetime.date | None):
     return (first, last), edges
 
 
-def _parts(since, until, **scope):
+def _rollup_rows(*, departements=None, structures=None, advisors=None, by_advisor=False):
+    """The rows to add up for the scope: the département rows when the scope is départements (or the whole
+    country), else — or when `by_advisor` — the advisor rows."""
+    if structures is None and advisors is None and not by_advisor:
+        rows = DepartementRollup.objects.all()
+        return rows if departements is None else rows.filter(departement_id__in=list(departements))
+    return _scoped(
+        ActivityRollup.objects.all(), departements=departements, structures=structures, advisors=advisors
+    )
+
+
+# A path from an advisor row to its advisor's data, as read on a département row.
+_ON_DEPARTEMENT_ROWS = {"advisor__structure__departement_id": "departement_id"}
+
+
+def _parts(since, until, *, by_advisor=False, **scope):
     """(rollups of the whole months, reports of the edge days) of the scope and period, either None."""
     whole, edges = split(since, until)
     rollups = None
     if whole is not None:
-        rollups = _scoped(ActivityRollup.objects.all(), **scope)
+        rollups = _rollup_rows(**scope, by_advisor=by_advisor)
         if whole[0] is not None:
             rollups = rollups.filter(month__gte=whole[0])
         if whole[1] is not None:
@@ -295,17 +493,18 @@ def figures(
 def monthly(path: str, *, since=None, until=None, **scope) -> dict:
     """{(value of `path` — a field of the advisor reached from a report or a rollup —, month): [reports,
     participants]} of the scope and period."""
-    rollups, reports = _parts(since, until, **scope)
+    rollups, reports = _parts(since, until, by_advisor=path not in _ON_DEPARTEMENT_ROWS, **scope)
     table = {}
     if rollups is not None:
+        rollup_path = _ON_DEPARTEMENT_ROWS[path] if rollups.model is DepartementRollup else path
         rows = (
             rollups.order_by()
-            .values(path, "month")
+            .values(rollup_path, "month")
             .annotate(n=Sum("reports", default=0), n_people=Sum("people", default=0))
             .filter(n__gt=0)
         )
         for row in rows:
-            table[(row[path], row["month"])] = [row["n"], row["n_people"]]
+            table[(row[rollup_path], row["month"])] = [row["n"], row["n_people"]]
     if reports is not None:
         rows = (
             reports.order_by()

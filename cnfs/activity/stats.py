@@ -115,6 +115,33 @@ class Figure:
         """The aggregate over ActivityRollup rows."""
         return Sum(self.key, default=0)
 
+    def of(self, report) -> int:
+        """The figure of one report (what a new report adds to its month's rollups): the same definition, read on
+        the report's values."""
+        if not self._holds(report):
+            return 0
+        return 1 if self.summed is None else int(getattr(report, self.summed) or 0)
+
+    def _holds(self, report) -> bool:
+        if self.contains:
+            field_name, code = self.contains
+            return code in (getattr(report, field_name) or ())
+        if self.condition is None:
+            return True
+        assert self.condition.connector == Q.AND and not self.condition.negated
+        for lookup, expected in self.condition.children:
+            name, _, operator = lookup.partition("__")
+            value = getattr(report, name)
+            if operator == "":
+                held = value == expected
+            elif operator in ("gte", "lte"):
+                held = value is not None and (value >= expected if operator == "gte" else value <= expected)
+            else:
+                raise ValueError(f"lookup {lookup!r} non évaluable sur un compte rendu")
+            if not held:
+                return False
+        return True
+
 
 def _figures() -> tuple[Figure, ...]:
     figures = [

@@ -301,8 +301,8 @@ def test_a_submission_runs_a_fixed_number_of_queries(client, advisor, django_ass
     for _ in range(20):
         make_report(advisor)
     client.force_login(advisor.candidate.user)
-    # session, user, roles, advisor; the report, its month's rollup (lock, figures, update) and its journal entry in
-    # one savepoint
+    # session, user, roles, advisor; the report, its advisor's département (share-locked), the two month rows
+    # (one upsert each) and its journal entry in one savepoint
     with django_assert_max_num_queries(11):
         assert client.post(reverse("activity:report_create"), form_data()).status_code == 302
 

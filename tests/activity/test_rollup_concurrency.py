@@ -5,6 +5,7 @@ import datetime
 import uuid
 
 import pytest
+from django.db import transaction
 
 from cnfs.activity import reports, rollups
 from cnfs.activity.models import ActivityReport, ActivityRollup
@@ -54,3 +55,38 @@ def test_a_report_moved_into_a_month_while_another_is_created_and_another_delete
     assert ActivityReport.objects.count() == 2
     assert list(ActivityRollup.objects.values_list("month", "reports")) == [(datetime.date(2026, 1, 1), 2)]
     assert rollups.drifted() == []
+
+
+def test_two_advisors_of_a_departement_writing_the_same_month_at_once_are_both_counted_there():
+    from cnfs.activity.models import DepartementRollup
+
+    first = hired_advisor()
+    colleague = hired_advisor(first.structure)
+    results = race(*[submit(advisor, date=DAY, participants=1) for advisor in (first, colleague) * 3])
+    assert outcomes(results, Exception) == ["ok"] * 6
+    row = DepartementRollup.objects.get(departement_id=first.structure.departement_id, month=DAY.replace(day=1))
+    assert (row.reports, row.people) == (6, 6)
+    assert rollups.departements_drifted() == []
+
+
+def test_a_structure_moving_to_another_departement_while_its_advisor_writes_a_report():
+    from cnfs.structures.models import Structure
+    from tests.factories import DepartementFactory
+
+    advisor = hired_advisor()
+    reports.create_report(advisor, report_values(date=DAY), by=advisor.candidate.user)
+    puy_de_dome = DepartementFactory(code="63", name="Puy-de-Dôme")
+
+    def move():
+        with transaction.atomic():
+            structure = Structure.objects.select_for_update().get(pk=advisor.structure_id)
+            structure.departement = puy_de_dome
+            structure.save()
+
+    results = race(move, submit(advisor, date=DAY), submit(advisor, date=DAY + datetime.timedelta(days=31)))
+    assert outcomes(results, Exception) == ["ok"] * 3
+    assert rollups.departements_drifted() == []
+    from cnfs.statistics import activity
+
+    assert activity.figures(departements=["63"]).reports == 3
+    assert activity.figures(departements=["03"]).reports == 0

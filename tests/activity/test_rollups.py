@@ -21,6 +21,8 @@ from cnfs.activity.report_models import (
 from cnfs.core.consistency import run_checks
 from cnfs.statistics import activity
 from tests.activity.factories import hired_advisor, make_place, moulins, report_values
+from tests.factories import DepartementFactory
+from tests.recruitment.factories import activated_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,7 @@ def frozen():
 def advisors(db):
     first = hired_advisor()
     colleague = hired_advisor(first.structure)
-    elsewhere = hired_advisor()
+    elsewhere = hired_advisor(activated_structure(departement=DepartementFactory(code="63", name="Puy-de-Dôme")))
     return [first, colleague, elsewhere]
 
 
@@ -170,8 +172,57 @@ def test_an_advisor_changing_structure_takes_their_figures_along(advisors):
     random_history(random.Random(7), advisors, 25)
     from cnfs.recruitment.models import Advisor
 
-    Advisor.objects.filter(pk=advisors[1].pk).update(structure=advisors[2].structure)
+    moved = Advisor.objects.get(pk=advisors[1].pk)
+    moved.structure = advisors[2].structure  # from Allier to Puy-de-Dôme
+    moved.save(update_fields=["structure"])
+    assert rollups.departements_drifted() == []
     assert_rollups_equal_raw(advisors)
+
+
+def test_a_structure_changing_departement_takes_its_advisors_figures_along(advisors):
+    random_history(random.Random(8), advisors, 25)
+    structure = advisors[0].structure
+    allier = activity.figures(departements=["03"])
+    assert allier.reports > 0
+    structure.departement = advisors[2].structure.departement
+    structure.save()
+    assert rollups.departements_drifted() == []
+    assert activity.figures(departements=["03"]).reports == 0
+    assert activity.figures(departements=["63"]).reports == ActivityReport.objects.count()
+    assert_rollups_equal_raw(advisors)
+
+
+def test_the_departement_rows_are_the_advisor_rows_added_up(advisors):
+    """Read for the whole country and for départements, the département rows; for structures and advisors, the
+    advisor rows: both agree with the raw reports, month by month."""
+    from cnfs.activity.models import DepartementRollup
+
+    random_history(random.Random(5), advisors, 40)
+    assert rollups.departements_drifted() == []
+    assert set(DepartementRollup.objects.values_list("departement_id", flat=True)) == {"03", "63"}
+    for code in ("03", "63"):
+        for row in DepartementRollup.objects.filter(departement_id=code):
+            reports_of_month = ActivityReport.objects.filter(
+                advisor__structure__departement_id=code,
+                date__year=row.month.year,
+                date__month=row.month.month,
+            )
+            assert row.reports == reports_of_month.count()
+
+
+def test_the_departement_rule_catches_a_drifted_row_and_the_rebuild_repairs_it(advisors):
+    from cnfs.activity.models import DepartementRollup
+
+    random_history(random.Random(12), advisors, 20)
+    row = DepartementRollup.objects.order_by("pk").first()
+    DepartementRollup.objects.filter(pk=row.pk).update(reports=row.reports + 5)
+    DepartementRollup.objects.create(departement_id="63", month=datetime.date(2001, 1, 1), reports=2)
+    result = next(r for r in run_checks() if r.check.name == "activity.departement_rollups_match")
+    assert result.ids == sorted(["63:2001-01", f"{row.departement_id}:{row.month:%Y-%m}"])
+    assert activity.figures().reports == ActivityReport.objects.count() + 5 + 2
+    call_command("rebuild_activity_rollups")
+    assert rollups.departements_drifted() == []
+    assert activity.figures().reports == ActivityReport.objects.count()
 
 
 def test_moving_a_report_to_another_month_moves_its_figures(advisors):
@@ -199,7 +250,8 @@ def test_the_consistency_rule_catches_a_drifted_row_and_the_rebuild_repairs_it(a
     ActivityRollup.objects.create(advisor=advisors[2], month=datetime.date(2001, 1, 1), reports=2)
     result = next(r for r in run_checks() if r.check.name == "activity.rollups_match_reports")
     assert result.ids == sorted([f"{advisors[2].pk}:2001-01", f"{row.advisor_id}:{row.month:%Y-%m}"])
-    assert activity.figures() != stats.compute(ActivityReport.objects.all())
+    every_advisor = [advisor.pk for advisor in advisors]
+    assert activity.figures(advisors=every_advisor) != stats.compute(ActivityReport.objects.all())
 
     call_command("rebuild_activity_rollups")
     assert "cumul(s) mensuel(s) reconstruit(s)" in capsys.readouterr().out

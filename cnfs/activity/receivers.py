@@ -1,0 +1,63 @@
+"""How the département rollups follow a move (cnfs/activity/rollups.py): an advisor re-hired in a structure of another
+département, a structure that changes département, an advisor erased. Their rows count in the département of the
+advisor's current structure, so both départements are rewritten inside the transaction that made the change.
+Connected in ActivityConfig.ready."""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from cnfs.recruitment.models import Advisor
+from cnfs.structures.models import Structure
+
+from . import rollups
+from .rollup_models import ActivityRollup
+
+
+def _departement_of(structure_id):
+    return Structure.objects.filter(pk=structure_id).values_list("departement_id", flat=True).first()
+
+
+@receiver(pre_save, sender=Advisor, dispatch_uid="activity.advisor_departement_before")
+def remember_advisor_departement(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance._state.adding or not instance.pk:
+        return
+    if update_fields is not None and "structure" not in update_fields:
+        return
+    instance._activity_departement_before = (
+        Advisor.objects.filter(pk=instance.pk).values_list("structure__departement_id", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=Advisor, dispatch_uid="activity.advisor_departement_after")
+def move_advisor_rollups(sender, instance, raw=False, **kwargs):
+    before = getattr(instance, "_activity_departement_before", None)
+    instance._activity_departement_before = None
+    if raw or before is None:
+        return
+    after = _departement_of(instance.structure_id)
+    if before != after and ActivityRollup.objects.filter(advisor_id=instance.pk).exists():
+        rollups.refresh_departements([before, after])
+
+
+@receiver(post_delete, sender=Advisor, dispatch_uid="activity.advisor_erased")
+def drop_advisor_rollups(sender, instance, **kwargs):
+    rollups.refresh_departements([_departement_of(instance.structure_id)])
+
+
+@receiver(pre_save, sender=Structure, dispatch_uid="activity.structure_departement_before")
+def remember_structure_departement(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance._state.adding or not instance.pk:
+        return
+    if update_fields is not None and "departement" not in update_fields:
+        return
+    instance._activity_departement_before = _departement_of(instance.pk)
+
+
+@receiver(post_save, sender=Structure, dispatch_uid="activity.structure_departement_after")
+def move_structure_rollups(sender, instance, raw=False, **kwargs):
+    before = getattr(instance, "_activity_departement_before", None)
+    instance._activity_departement_before = None
+    if raw or before is None or before == instance.departement_id:
+        return
+    if ActivityRollup.objects.filter(advisor__structure_id=instance.pk).exists():
+        rollups.refresh_departements([before, instance.departement_id])
