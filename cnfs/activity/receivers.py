@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from cnfs.recruitment.models import Advisor
 from cnfs.structures.models import Structure
+from cnfs.structures.signals import departement_changed
 
 from . import rollups
 from .rollup_models import ActivityRollup
@@ -44,20 +45,7 @@ def drop_advisor_rollups(sender, instance, **kwargs):
     rollups.refresh_departements([_departement_of(instance.structure_id)])
 
 
-@receiver(pre_save, sender=Structure, dispatch_uid="activity.structure_departement_before")
-def remember_structure_departement(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or instance._state.adding or not instance.pk:
-        return
-    if update_fields is not None and "departement" not in update_fields:
-        return
-    instance._activity_departement_before = _departement_of(instance.pk)
-
-
-@receiver(post_save, sender=Structure, dispatch_uid="activity.structure_departement_after")
-def move_structure_rollups(sender, instance, raw=False, **kwargs):
-    before = getattr(instance, "_activity_departement_before", None)
-    instance._activity_departement_before = None
-    if raw or before is None or before == instance.departement_id:
-        return
-    if ActivityRollup.objects.filter(advisor__structure_id=instance.pk).exists():
-        rollups.refresh_departements([before, instance.departement_id])
+@receiver(departement_changed, dispatch_uid="activity.structure_departement_changed")
+def move_structure_rollups(sender, structure, before, after, **kwargs):
+    if ActivityRollup.objects.filter(advisor__structure_id=structure.pk).exists():
+        rollups.refresh_departements([before, after])
