@@ -64,7 +64,9 @@ def test_two_advisors_of_a_departement_writing_the_same_month_at_once_are_both_c
     colleague = hired_advisor(first.structure)
     results = race(*[submit(advisor, date=DAY, participants=1) for advisor in (first, colleague) * 3])
     assert outcomes(results, Exception) == ["ok"] * 6
-    row = DepartementRollup.objects.get(departement_id=first.structure.departement_id, month=DAY.replace(day=1))
+    row = DepartementRollup.objects.get(
+        departement_id=first.structure.departement_id, month=DAY.replace(day=1)
+    )
     assert (row.reports, row.people) == (6, 6)
     assert rollups.departements_drifted() == []
 

@@ -40,7 +40,9 @@ def frozen():
 def advisors(db):
     first = hired_advisor()
     colleague = hired_advisor(first.structure)
-    elsewhere = hired_advisor(activated_structure(departement=DepartementFactory(code="63", name="Puy-de-Dôme")))
+    elsewhere = hired_advisor(
+        activated_structure(departement=DepartementFactory(code="63", name="Puy-de-Dôme"))
+    )
     return [first, colleague, elsewhere]
 
 
