@@ -93,7 +93,7 @@ def test_the_scope_statistics_read_from_the_replica(client, replica_on):
     with queries_on("replica") as replica:
         response = client.get(reverse("activity:scope_stats"))
     assert response.status_code == 200 and response.context["stats"].reports == 1
-    assert any("activity_activityrollup" in query["sql"] for query in replica)
+    assert any("activity_departementrollup" in query["sql"] for query in replica)
 
 
 @pytest.mark.postgres
