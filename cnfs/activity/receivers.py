@@ -1,9 +1,9 @@
 """How the département rollups follow a move (cnfs/activity/rollups.py): an advisor re-hired in a structure of another
-département, a structure that changes département, an advisor erased. Their rows count in the département of the
-advisor's current structure, so both départements are rewritten inside the transaction that made the change.
-Connected in ActivityConfig.ready."""
+département, a structure that changes département. Their rows count in the département of the advisor's current
+structure, so both départements are rewritten inside the transaction that made the change. (An advisor with rollups
+has reports, which protect the advisor from deletion.) Connected in ActivityConfig.ready."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from cnfs.recruitment.models import Advisor
@@ -38,11 +38,6 @@ def move_advisor_rollups(sender, instance, raw=False, **kwargs):
     after = _departement_of(instance.structure_id)
     if before != after and ActivityRollup.objects.filter(advisor_id=instance.pk).exists():
         rollups.refresh_departements([before, after])
-
-
-@receiver(post_delete, sender=Advisor, dispatch_uid="activity.advisor_erased")
-def drop_advisor_rollups(sender, instance, **kwargs):
-    rollups.refresh_departements([_departement_of(instance.structure_id)])
 
 
 @receiver(departement_changed, dispatch_uid="activity.structure_departement_changed")

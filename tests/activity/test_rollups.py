@@ -174,9 +174,10 @@ def test_an_advisor_changing_structure_takes_their_figures_along(advisors):
     random_history(random.Random(7), advisors, 25)
     from cnfs.recruitment.models import Advisor
 
-    moved = Advisor.objects.get(pk=advisors[1].pk)
-    moved.structure = advisors[2].structure  # from Allier to Puy-de-Dôme
-    moved.save(update_fields=["structure"])
+    # As a re-hire elsewhere writes it (cnfs.recruitment.workflow.hire): from Allier to Puy-de-Dôme.
+    Advisor.objects.update_or_create(
+        candidate=advisors[1].candidate, defaults={"structure": advisors[2].structure}
+    )
     assert rollups.departements_drifted() == []
     assert_rollups_equal_raw(advisors)
 
