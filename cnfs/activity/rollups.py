@@ -2,17 +2,17 @@
 same added up per département of the advisor's current structure), kept with the reports, rebuilt from them, and
 read for the figures of a scope and period.
 
-Kept: every service that writes a report (cnfs/activity/reports.py: create — and so duplicate —, edit, delete) calls
-`refresh(advisor, dates)` inside its transaction with the dates the report had and has. Each touched month's row is
+Kept: every service that writes a report (cnfs/activity/reports.py) does it inside its own transaction. Creating
+(and so duplicating) a report calls `add_report`: one upsert per rollup adds the report's figures to its month's row.
+Editing and deleting call `refresh(advisor, dates)` with the dates the report had and has: each touched month's row is
 first locked (an INSERT … ON CONFLICT DO UPDATE in month order, which also creates a missing row), then recomputed from
 that advisor's reports of that month with the figures of cnfs/activity/stats.py, and rewritten (deleted when the month
-has no report left): a few statements, their SQL compiled once and cached. The same months of the advisor's
-département are then locked the same way and recomputed from its advisors' rows. Recomputing instead of adding deltas
-means a row cannot drift from a missed case; taking the row lock before reading means two transactions writing the
-same month one after the other on PostgreSQL (READ COMMITTED: each statement sees what was committed before it) each
-count the other's report. SQLite writes one transaction at a time. An advisor re-hired in another structure, a
-structure that changes département: both départements' rows are rewritten (`refresh_departements`, from
-cnfs/activity/receivers.py).
+has no report left); the same months of the advisor's département are then locked the same way and recomputed from its
+advisors' rows. The SQL is compiled once and cached. Adding happens under the row's lock and recomputing reads only
+after taking it, so two transactions writing the same month at once on PostgreSQL (READ COMMITTED: each statement sees
+what was committed before it) each count the other's report. SQLite writes one transaction at a time. An advisor
+re-hired in another structure, a structure that changes département: both départements' rows are rewritten
+(`refresh_departements`, from cnfs/activity/receivers.py).
 
 Rebuilt: `rebuild()` (manage.py rebuild_activity_rollups, the data migration, after a bulk load) replaces every row by
 one INSERT … SELECT … GROUP BY over the reports (then the département rows from them), in one transaction.
@@ -105,9 +105,8 @@ def add_report(report) -> None:
     values = [figure.of(report) for figure in stats.FIGURES]
     month = connections[using].ops.adapt_datefield_value(month_of(report.date))
     with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
-        cursor.execute(
-            statements.departement, [report.advisor_id]
-        )  # share-locked against a move, as in refresh
+        # The advisor's département, share-locked against a move as in `refresh`.
+        cursor.execute(statements.departement, [report.advisor_id])
         found = cursor.fetchone()
         cursor.execute(statements.advisor_add, [report.advisor_id, month, *values])
         if found is not None and found[0]:
@@ -263,7 +262,7 @@ def refresh_departements(codes, *, using=None) -> None:
         _write_departements(codes, using=using)
 
 
-def _write_departements(codes=None, *, using=None, apps=None) -> int:
+def _write_departements(codes=None, *, using=None, apps=None) -> None:
     get = apps.get_model if apps else None
     rollup_model = get("activity", "ActivityRollup") if get else ActivityRollup
     departement_model = get("activity", "DepartementRollup") if get else DepartementRollup
@@ -284,7 +283,6 @@ def _write_departements(codes=None, *, using=None, apps=None) -> int:
         (rows if codes is None else rows.filter(departement_id__in=codes)).delete()
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
-        return rows.count()
 
 
 def _as_date(value):
@@ -354,10 +352,15 @@ def drifted() -> list[str]:
         for row in grouped_reports()
     }
     kept = {(row[0], row[1]): tuple(row[2:]) for row in ActivityRollup.objects.order_by().values_list(*keys)}
+    return _differences(raw, kept)
+
+
+def _differences(expected: dict, kept: dict) -> list[str]:
+    """The "key:YYYY-MM" of the (key, month) rows that differ between the two, a missing or extra row included."""
     return [
-        f"{advisor}:{month:%Y-%m}"
-        for advisor, month in sorted(raw.keys() | kept.keys())
-        if raw.get((advisor, month)) != kept.get((advisor, month))
+        f"{key}:{month:%Y-%m}"
+        for key, month in sorted(expected.keys() | kept.keys())
+        if expected.get((key, month)) != kept.get((key, month))
     ]
 
 
@@ -377,11 +380,7 @@ def departements_drifted() -> list[str]:
             "departement_id", "month", *stats.FIGURE_KEYS
         )
     }
-    return [
-        f"{code}:{month:%Y-%m}"
-        for code, month in sorted(expected.keys() | kept.keys())
-        if expected.get((code, month)) != kept.get((code, month))
-    ]
+    return _differences(expected, kept)
 
 
 # ---------------------------------------------------------------------------------------------------------------

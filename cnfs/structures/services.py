@@ -37,10 +37,7 @@ def record_job_posting(posting: JobPosting, *, by) -> JobPosting:
     """Records a structure's job posting, new or its current one edited (the view decides which), with its journal
     entry: url and publication date before and after."""
     new = posting.pk is None
-    before = None
-    if not new:
-        previous = JobPosting.objects.filter(pk=posting.pk).values("url", "published_on").first()
-        before = previous and {"url": previous["url"], "published_on": previous["published_on"]}
+    before = None if new else JobPosting.objects.filter(pk=posting.pk).values("url", "published_on").first()
     with transaction.atomic():
         posting.recorded_by = by
         posting.save()

@@ -1,9 +1,10 @@
 """A structure that changes département, announced to the apps that keep totals per département (funding's tranche
-totals, activity's rollups): structures imports none of them. Sent by a post_save receiver, inside the save's
-transaction when there is one, so a receiver's failure rolls the change back."""
+totals, activity's rollups): structures imports none of them. Sent after the save, inside its transaction when there
+is one, so a receiver's failure rolls the change back."""
 
-from django.db.models.signals import post_save, pre_save
-from django.dispatch import Signal, receiver
+from django.dispatch import Signal
+
+from cnfs.core.changes import on_change
 
 from .models import Structure
 
@@ -11,24 +12,8 @@ from .models import Structure
 departement_changed = Signal()
 
 
-@receiver(pre_save, sender=Structure, dispatch_uid="structures.departement_before")
-def _remember_departement(sender, instance, raw=False, update_fields=None, **kwargs):
-    instance._departement_before = None
-    if raw or instance._state.adding or not instance.pk:
-        return
-    if update_fields is not None and "departement" not in update_fields:
-        return
-    instance._departement_before = (
-        Structure.objects.filter(pk=instance.pk).values_list("departement_id", flat=True).first()
-    )
+def _announce(structure, before, after):
+    departement_changed.send(sender=Structure, structure=structure, before=before, after=after)
 
 
-@receiver(post_save, sender=Structure, dispatch_uid="structures.departement_after")
-def _announce_departement(sender, instance, raw=False, **kwargs):
-    before = getattr(instance, "_departement_before", None)
-    instance._departement_before = None
-    if raw or before is None or before == instance.departement_id:
-        return
-    departement_changed.send(
-        sender=Structure, structure=instance, before=before, after=instance.departement_id
-    )
+on_change(Structure, "departement_id", _announce, uid="structures.departement_changed")
