@@ -100,7 +100,6 @@ def demo_data(transactional_db):
 
 
 def _take_snapshot(connection):
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     if connection.vendor == "sqlite":
         import sqlite3
 
@@ -108,6 +107,7 @@ def _take_snapshot(connection):
         connection.ensure_connection()
         connection.connection.backup(copy)
         return copy
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA IF EXISTS e2e_snapshot CASCADE")
         cursor.execute("CREATE SCHEMA e2e_snapshot")
