@@ -158,13 +158,15 @@ def create_report(advisor, values: dict, *, by, submission_key=None) -> Activity
 
 def _insert(report, advisor, by):
     report.save()
-    rollups.add_report(report)
     record(
         "activity_report.created",
         report,
         by=by,
         after={"advisor": advisor.pk, "kind": report.kind, "participants": report.participants},
     )
+    # Last before the commit: the département's month row stays locked from this upsert to the commit, and every
+    # advisor of the département writes it.
+    rollups.add_report(report)
 
 
 def update_report(report: ActivityReport, values: dict, *, by) -> ActivityReport:

@@ -3,7 +3,8 @@ same added up per département of the advisor's current structure), kept with th
 read for the figures of a scope and period.
 
 Kept: every service that writes a report (cnfs/activity/reports.py) does it inside its own transaction. Creating
-(and so duplicating) a report calls `add_report`: one upsert per rollup adds the report's figures to its month's row.
+(and so duplicating) a report calls `add_report`, last before the commit: one upsert per rollup adds the report's
+figures to its month's row (on PostgreSQL, both upserts and the département's lookup in one statement).
 Editing and deleting call `refresh(advisor, dates)` with the dates the report had and has: each touched month's row is
 first locked (an INSERT … ON CONFLICT DO UPDATE in month order, which also creates a missing row), then recomputed from
 that advisor's reports of that month with the figures of cnfs/activity/stats.py, and rewritten (deleted when the month
@@ -105,6 +106,10 @@ def add_report(report) -> None:
     values = [figure.of(report) for figure in stats.FIGURES]
     month = connections[using].ops.adapt_datefield_value(month_of(report.date))
     with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        if statements.add:
+            # PostgreSQL: the three steps below in one statement, one round trip (see `_add_all_sql`).
+            cursor.execute(statements.add, [report.advisor_id, values, report.advisor_id, month, month])
+            return
         # The advisor's département, share-locked against a move as in `refresh`.
         cursor.execute(statements.departement, [report.advisor_id])
         found = cursor.fetchone()
@@ -131,6 +136,7 @@ class _Statements:
     departement_delete: str
     advisor_add: str
     departement_add: str
+    add: str  # PostgreSQL only: the département lookup and both upserts at once
 
     def params(self, advisor_id, days) -> list:
         return [
@@ -209,6 +215,7 @@ def _statements(using: str, months: int) -> _Statements:
         departement_delete=f"DELETE FROM {departements} {departement_where}",
         advisor_add=_add_sql(connection, table, (advisor, month)),
         departement_add=_add_sql(connection, departements, (departement, month)),
+        add=_add_all_sql(connection) if connection.vendor == "postgresql" else "",
     )
 
 
@@ -223,6 +230,44 @@ def _add_sql(connection, table: str, keys) -> str:
     return (
         f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
+    )
+
+
+def _add_all_sql(connection) -> str:
+    """`add_report`'s three statements as one (PostgreSQL), with the report's figures as one integer array:
+    parameters advisor, figures, advisor, month, month.
+
+    - `found`: the advisor's département, share-locking the advisor and structure rows as `refresh` does;
+    - `added`: the upsert of the advisor's month row;
+    - then the upsert of the département's month row. It reads `added`, so it runs after it: the advisor's row is
+      locked before the département's, the order `refresh` keeps (a data-modifying WITH otherwise runs in no set
+      order). It inserts nothing when the structure has no département."""
+    quote = connection.ops.quote_name
+    advisors, structures = _tables(connection)
+    table = quote(ActivityRollup._meta.db_table)
+    departements = quote(DepartementRollup._meta.db_table)
+    picked = ", ".join(f"v.f[{index}]" for index in range(1, len(stats.FIGURE_KEYS) + 1))
+
+    def upsert(target, keys, source):
+        columns = ", ".join([*keys, *(quote(key) for key in stats.FIGURE_KEYS)])
+        adds = ", ".join(
+            f"{quote(key)} = {target}.{quote(key)} + EXCLUDED.{quote(key)}" for key in stats.FIGURE_KEYS
+        )
+        return (
+            f"INSERT INTO {target} ({columns}) {source} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
+        )
+
+    advisor, month, departement = quote("advisor_id"), quote("month"), quote("departement_id")
+    return (
+        f"WITH found AS (SELECT s.{departement} AS code FROM {advisors} a INNER JOIN {structures} s "
+        f"ON s.{quote('id')} = a.{quote('structure_id')} WHERE a.{quote('id')} = %s FOR SHARE), "
+        f"v AS (SELECT %s::integer[] AS f), "
+        f"added AS ({upsert(table, (advisor, month), f'SELECT %s, %s::date, {picked} FROM v')} RETURNING 1) "
+        + upsert(
+            departements,
+            (departement, month),
+            f"SELECT found.code, %s::date, {picked} FROM found, v, added WHERE found.code IS NOT NULL",
+        )
     )
 
 
