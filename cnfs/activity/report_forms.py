@@ -50,6 +50,53 @@ def _count(label, help_text="", required=False):
     )
 
 
+class _LazyChoices(forms.models.ModelChoiceIterator):
+    """Django's iterator reads the field's queryset when it is created; this one when the choices are listed."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
+class HeldPlaceField(forms.ModelChoiceField):
+    """One of the places of an advisor (`held_by`, called by the form). Its queryset is built the first time the
+    field needs it, to check a chosen place or to list the choices, instead of at each form: a report at home or
+    remote never builds it, and the report form is the one advisors post all day."""
+
+    advisor = None
+    iterator = _LazyChoices
+
+    def held_by(self, advisor):
+        self.advisor = advisor
+        self.queryset = None  # built again, for this advisor, when needed
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, **kwargs)
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = (
+                Place.objects.held_by(self.advisor).order_by("name", "pk")
+                if self.advisor is not None
+                else Place.objects.none()
+            )
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        forms.ModelChoiceField.queryset.fset(self, queryset)
+
+    def __deepcopy__(self, memo):
+        # Field's copy (widget, messages), not ModelChoiceField's, which would build the queryset to copy it.
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
+        result.queryset = None
+        return result
+
+
 class ReportForm(DsfrForm):
     submission_key = forms.UUIDField(
         label="Formulaire",
@@ -85,9 +132,8 @@ class ReportForm(DsfrForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez où a eu lieu l'accompagnement."},
     )
-    place = forms.ModelChoiceField(
+    place = HeldPlaceField(
         label="Lequel de vos lieux d'activité",
-        queryset=Place.objects.none(),
         required=False,
         widget=forms.RadioSelect,
         empty_label=None,
@@ -170,7 +216,7 @@ class ReportForm(DsfrForm):
     def __init__(self, *args, advisor, presets, **kwargs):
         super().__init__(*args, **kwargs)
         self.advisor = advisor
-        self.fields["place"].queryset = Place.objects.held_by(advisor).order_by("name", "pk")
+        self.fields["place"].held_by(advisor)
         self.set_presets(presets)
         # The field order the template shows: the breakdowns after the participants.
         order = [
@@ -271,14 +317,11 @@ class ReportFilterForm(DsfrForm):
         required=False,
         choices=lambda: [("", "Toutes les thématiques"), *report_theme_choices()],
     )
-    place = forms.ModelChoiceField(
-        label="Lieu", required=False, queryset=Place.objects.none(), empty_label="Tous les lieux"
-    )
+    place = HeldPlaceField(label="Lieu", required=False, empty_label="Tous les lieux")
 
     def __init__(self, *args, advisor=None, period_only=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if advisor is not None:
-            self.fields["place"].queryset = Place.objects.held_by(advisor).order_by("name", "pk")
+        self.fields["place"].held_by(advisor)
         if period_only:
             for name in ("kind", "theme", "place"):
                 del self.fields[name]
