@@ -67,10 +67,11 @@ def _session(user) -> str:
     from django.contrib.sessions.backends.db import SessionStore
 
     from bench.second_factor import mark_passed
+    from cnfs.accounts.backends import PASSWORD_BACKEND
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     mark_passed(store, user)
     store.create()

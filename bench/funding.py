@@ -71,6 +71,7 @@ def build(scale: float, seed: int) -> dict:
     from django.utils import timezone
 
     from bench.second_factor import mark_passed
+    from cnfs.accounts.backends import PASSWORD_BACKEND
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.candidates.models import Candidate, territory_of
@@ -249,7 +250,7 @@ def build(scale: float, seed: int) -> dict:
     RoleAssignment.objects.create(user=agent, role=Role.BDT)
     store = SessionStore()
     store[SESSION_KEY] = str(agent.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
     store[HASH_SESSION_KEY] = agent.get_session_auth_hash()
     mark_passed(store, agent)
     store.create()

@@ -97,6 +97,7 @@ def build(scale: float, seed: int) -> dict:
     from django.db.models import Count
 
     from bench.second_factor import mark_passed
+    from cnfs.accounts.backends import PASSWORD_BACKEND
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.concertation.models import StructureApplication
@@ -124,7 +125,7 @@ def build(scale: float, seed: int) -> dict:
         RoleAssignment.objects.get(user=user)  # exactly one role: no role choice page
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         mark_passed(store, user)
         store.create()

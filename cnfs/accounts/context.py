@@ -2,10 +2,17 @@
 
 from functools import cached_property
 
-from .models import RoleAssignment
+from django.db.models import prefetch_related_objects
+
+from cnfs.core.compiled import CompiledQuery
+
+from .models import SCOPE_FIELDS, RoleAssignment
 from .roles import Role
 
 SESSION_KEY = "cnfs_role_assignment_id"
+# Every request reads them: compiled once (cnfs/core/compiled.py). The scope objects (structure, territory…) load
+# when a page uses them (`assignments_with_scope`).
+_ASSIGNMENTS = CompiledQuery(RoleAssignment, lambda user_id: RoleAssignment.objects.filter(user_id=user_id))
 ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 
 
@@ -18,10 +25,17 @@ class RoleContext:
     def assignments(self) -> list[RoleAssignment]:
         if not self.user.is_authenticated:
             return []
-        assignments = RoleAssignment.objects.filter(user=self.user).with_scope()
+        assignments = _ASSIGNMENTS(self.user.pk)
         # The default role is the most "senior" one, in the order of the Role enum (a coordinator who is also an
         # advisor lands as coordinator; a hired candidate lands as advisor).
         return sorted(assignments, key=lambda a: (ROLE_ORDER[a.role], a.pk))
+
+    @cached_property
+    def assignments_with_scope(self) -> list[RoleAssignment]:
+        """The same assignments with their structure or territory loaded, for the pages that name them (the role
+        menu, the profile): one query per kind of scope they hold."""
+        prefetch_related_objects(self.assignments, *SCOPE_FIELDS)
+        return self.assignments
 
     @cached_property
     def current(self) -> RoleAssignment | None:

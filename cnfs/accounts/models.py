@@ -74,6 +74,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email_confirmed_at is not None
 
 
+SCOPE_FIELDS = (
+    "structure",
+    "departement",
+    "region",
+    "hub",
+    "training_provider",
+)  # a role's scope: one of them
+
+
 class RoleScope(models.Model):
     """The role and the perimeter it applies to; shared by a role assignment and the invitation that creates it."""
 
@@ -133,7 +142,7 @@ class RoleScope(models.Model):
 
     @property
     def scope_key(self) -> str:
-        for field in ("structure", "departement", "region", "hub", "training_provider"):
+        for field in SCOPE_FIELDS:
             value = getattr(self, f"{field}_id")
             if value is not None:
                 return f"{field}:{value}"
@@ -148,7 +157,7 @@ class RoleScope(models.Model):
 
 class ScopedQuerySet(models.QuerySet):
     def with_scope(self):
-        return self.select_related("structure", "departement", "region", "hub", "training_provider")
+        return self.select_related(*SCOPE_FIELDS)
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):

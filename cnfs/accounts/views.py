@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from cnfs.journal.services import record
 
 from . import ratelimit, services
+from .backends import PASSWORD_BACKEND
 from .context import SESSION_KEY
 from .forms import (
     CnfsPasswordChangeForm,
@@ -120,7 +121,7 @@ def invitation(request, token):
                 assignment = services.accept_invitation(token, user=user)
             elif not has_account and form.is_valid():
                 assignment = services.accept_invitation(token, account_data=form.account_data())
-                login(request, assignment.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, assignment.user, backend=PASSWORD_BACKEND)
             else:
                 assignment = None
         except services.InvitationError as error:

@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from cnfs.core.compiled import CompiledQuery
+
 from . import standard
 
 SERVICE_REQUIRED_MESSAGE = "Un lieu visible sur la carte publique propose au moins un service : cochez-en un."
@@ -51,18 +53,24 @@ class PlaceQuerySet(models.QuerySet):
 
 def current_advisor(role_context):
     """The active Advisor record of the user acting as advisor (None: not, or no longer, in post)."""
-    from cnfs.recruitment.models import Advisor, AdvisorStatus
 
     if not role_context.user.is_authenticated:
         return None
     cache = role_context.__dict__
     if "_activity_advisor" not in cache:
-        cache["_activity_advisor"] = (
-            Advisor.objects.filter(candidate__user=role_context.user, status=AdvisorStatus.ACTIVE)
-            .select_related("structure")
-            .first()
-        )
+        found = _ACTIVE_ADVISOR(role_context.user.pk)
+        cache["_activity_advisor"] = found[0] if found else None
     return cache["_activity_advisor"]
+
+
+def _active_advisor(user_id):
+    from cnfs.recruitment.models import Advisor, AdvisorStatus
+
+    return Advisor.objects.filter(candidate__user_id=user_id, status=AdvisorStatus.ACTIVE)[:1]
+
+
+# Every advisor page asks: compiled once (cnfs/core/compiled.py).
+_ACTIVE_ADVISOR = CompiledQuery("recruitment.Advisor", _active_advisor)
 
 
 def _list():

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from cnfs.core.compiled import CompiledInsert
 from cnfs.journal.services import record
 
 from . import rollups
@@ -157,7 +158,7 @@ def create_report(advisor, values: dict, *, by, submission_key=None) -> Activity
 
 
 def _insert(report, advisor, by):
-    report.save()
+    _INSERT_REPORT(report)
     record(
         "activity_report.created",
         report,
@@ -167,6 +168,10 @@ def _insert(report, advisor, by):
     # Last before the commit: the département's month row stays locked from this upsert to the commit, and every
     # advisor of the département writes it.
     rollups.add_report(report)
+
+
+# The advisors' most frequent write: compiled once (cnfs/core/compiled.py); ActivityReport.save adds nothing.
+_INSERT_REPORT = CompiledInsert(ActivityReport)
 
 
 def update_report(report: ActivityReport, values: dict, *, by) -> ActivityReport:

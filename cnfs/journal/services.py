@@ -16,6 +16,8 @@ import uuid
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from cnfs.core.compiled import CompiledInsert
+
 from .context import client_ip, current_request
 from .models import JournalEntry, object_type_of
 
@@ -82,16 +84,23 @@ def record(
     if role is None and request is not None and getattr(request, "role_context", None) is not None:
         current = request.role_context.current if request.user.is_authenticated else None
         role = current.role if current else ""
-    return JournalEntry.objects.create(
-        actor=by if by is not None and by.pk else None,
-        role=role or "",
-        action=action,
-        object_type=object_type_of(obj),
-        object_id=str(obj.pk) if obj is not None else "",
-        before=_jsonable(before),
-        after=_jsonable(after),
-        ip_address=client_ip(request),
+    return _INSERT(
+        JournalEntry(
+            actor=by if by is not None and by.pk else None,
+            role=role or "",
+            action=action,
+            object_type=object_type_of(obj),
+            object_id=str(obj.pk) if obj is not None else "",
+            before=_jsonable(before),
+            after=_jsonable(after),
+            ip_address=client_ip(request),
+        )
     )
+
+
+# Every workflow step writes an entry: the INSERT is compiled once (cnfs/core/compiled.py). JournalEntry.save only
+# refuses to update a row.
+_INSERT = CompiledInsert(JournalEntry)
 
 
 def snapshot(obj, fields) -> dict:

@@ -123,7 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cnfs.accounts.backends.ModelBackend",  # Django's, with the per-request user lookup compiled once
     "cnfs.accounts.proconnect.ProConnectBackend",  # answers only to a ProConnect callback, when configured
 ]
 PASSWORD_HASHERS = [
@@ -205,6 +205,7 @@ OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"
 
+SESSION_ENGINE = "cnfs.accounts.sessions"  # Django's database sessions, the lookup compiled once
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
