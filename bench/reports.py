@@ -3,12 +3,13 @@
 
     make bench BENCH=reports
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cnfs_reports .venv/bin/python -m bench reports
-    .venv/bin/python -m bench reports --seconds 60 --workers 2 --clients 6 --databases postgresql
+    .venv/bin/python -m bench reports --seconds 60 --workers 3 --clients 6 --databases postgresql
 
 A fresh database (PostgreSQL: `<DATABASE_URL's name>_bench_reports`, dropped and created; SQLite:
 var/bench/reports.sqlite3) gets `--advisors` advisors hired the real way (tests' factories: structure, post, match,
-hire) and one session each. gunicorn (bench.settings, `--workers` sync workers — by default as many as this
-machine's 2 cores: more only add contention —, loopback port) then serves:
+hire) and one session each. gunicorn (bench.settings, `--workers` sync workers — by default 3 on this machine's 2
+cores: a worker waits for the database about a third of each submission, and a third worker keeps both cores busy
+meanwhile —, loopback port) then serves:
 
 1. Submission: `--clients` threads, each logged in as one advisor, fetch the form once (CSRF token) and post
    collective-workshop reports for `--seconds` seconds as fast as the server answers. Every answer must be the
@@ -83,9 +84,11 @@ def session_for(user) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from cnfs.accounts.backends import PASSWORD_BACKEND
+
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -318,7 +321,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--advisors", type=int, default=16)
     parser.add_argument("--clients", type=int, default=6)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--port", type=int, default=8735)
     parser.add_argument("--databases", default="postgresql")
