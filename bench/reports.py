@@ -14,7 +14,8 @@ meanwhile —, loopback port) then serves:
 1. Submission: `--clients` threads, each logged in as one advisor, fetch the form once (CSRF token) and post
    collective-workshop reports for `--seconds` seconds as fast as the server answers. Every answer must be the
    redirect of a saved report (anything else is an error); afterwards the database must hold exactly as many reports
-   as redirects were received (0 lost) — each with its journal entry. Goal: ≥ 200 reports per second.
+   as redirects were received (0 lost) — each with its journal entry, and added to both monthly rollups. Goal:
+   ≥ 200 reports per second.
 2. Statistics: one advisor is given 500 then 5,000 reports (bulk-inserted rows that the service's rules accept,
    spread over 18 months); `/activite/mes-statistiques/` is timed (median, p95 over `--repeat` requests) with its
    number of SQL queries (X-Bench-Queries), which must be the same at both sizes.
@@ -162,12 +163,18 @@ def fill(advisor_id: int, total: int, seed: int) -> dict:
 
 
 def count() -> dict:
+    from django.db.models import Sum
+
     from cnfs.activity.report_models import ActivityReport
+    from cnfs.activity.rollup_models import ActivityRollup, DepartementRollup
     from cnfs.journal.models import JournalEntry
 
     return {
         "reports": ActivityReport.objects.count(),
         "journal": JournalEntry.objects.filter(action="activity_report.created").count(),
+        # what the rollups say: each concurrent submission added its report to both
+        "rolled": ActivityRollup.objects.aggregate(n=Sum("reports", default=0))["n"],
+        "rolled_departements": DepartementRollup.objects.aggregate(n=Sum("reports", default=0))["n"],
     }
 
 
@@ -297,6 +304,9 @@ def submission(env, built, args):
         f"(en base {saved}, journal {journal}) ; latence p50 {statistics.median(lat):.0f} ms, "
         f"p95 {percentile(lat, 0.95):.0f} ms"
     )
+    rolled = after["rolled"] - before["rolled"], after["rolled_departements"] - before["rolled_departements"]
+    verdict = "exacts" if rolled == (saved, saved) else "FAUX"
+    print(f"cumuls mensuels : +{rolled[0]} (conseillers), +{rolled[1]} (départements) : {verdict}")
 
 
 def statistics_page(env, built, args):
