@@ -62,22 +62,6 @@ def build_demo() -> dict:
     return {"build_s": round(time.perf_counter() - started, 1)}
 
 
-def _session(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from bench.second_factor import mark_passed
-    from cnfs.accounts.backends import PASSWORD_BACKEND
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    mark_passed(store, user)
-    store.create()
-    return store.session_key
-
-
 def _agent(email, role, **scope):
     from cnfs.accounts.models import RoleAssignment, User
 
@@ -148,6 +132,7 @@ def prepare(repeat: int) -> dict:
     from django.db.models import Count
     from django.utils import timezone
 
+    from bench.sessions import session_for
     from cnfs.accounts.roles import Role
     from cnfs.recruitment.models import Advisor
     from cnfs.statistics import activity
@@ -167,8 +152,8 @@ def prepare(repeat: int) -> dict:
         raise SystemExit("aucun conseiller dans la base : lancez d'abord le jeu de données")
     code = busiest["structure__departement_id"]
     sessions = {
-        "anct": _session(_agent(AGENTS["anct"], Role.ANCT)),
-        "prefecture": _session(
+        "anct": session_for(_agent(AGENTS["anct"], Role.ANCT)),
+        "prefecture": session_for(
             _agent(AGENTS["prefecture"], Role.PREFECTURE, departement=Departement.objects.get(code=code))
         ),
     }

@@ -64,14 +64,11 @@ def django_setup():
 
 
 def build(scale: float, seed: int) -> dict:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    from bench.second_factor import mark_passed
-    from cnfs.accounts.backends import PASSWORD_BACKEND
+    from bench.sessions import session_for
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.candidates.models import Candidate, territory_of
@@ -248,12 +245,7 @@ def build(scale: float, seed: int) -> dict:
             cursor.execute("ANALYZE")
     stats["build_s"] = round(time.perf_counter() - started, 1)
     RoleAssignment.objects.create(user=agent, role=Role.BDT)
-    store = SessionStore()
-    store[SESSION_KEY] = str(agent.pk)
-    store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
-    store[HASH_SESSION_KEY] = agent.get_session_auth_hash()
-    mark_passed(store, agent)
-    store.create()
+    session = session_for(agent)
     counts = {
         "structures": len(structures),
         "postes": len(posts),
@@ -261,7 +253,7 @@ def build(scale: float, seed: int) -> dict:
         "tranches": len(tranches),
         "versements": Payment.objects.count(),
     }
-    return {"stats": stats, "counts": counts, "session": store.session_key}
+    return {"stats": stats, "counts": counts, "session": session}
 
 
 def check(repeat: int) -> dict:

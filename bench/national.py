@@ -90,14 +90,11 @@ def django_setup():
 def build(scale: float, seed: int) -> dict:
     """The national dataset (cnfs/demo/national.py's `programme`, without the activity reports) on a fresh bench
     database, then the sessions the measured pages use."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
 
-    from bench.second_factor import mark_passed
-    from cnfs.accounts.backends import PASSWORD_BACKEND
+    from bench.sessions import session_for as logged_in
     from cnfs.accounts.models import RoleAssignment, User
     from cnfs.accounts.roles import Role
     from cnfs.concertation.models import StructureApplication
@@ -123,13 +120,7 @@ def build(scale: float, seed: int) -> dict:
     # Sessions: a structure user for each chosen structure, one ANCT agent, one préfecture agent.
     def session_for(user):
         RoleAssignment.objects.get(user=user)  # exactly one role: no role choice page
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        mark_passed(store, user)
-        store.create()
-        return store.session_key
+        return logged_in(user)
 
     sessions = {}
     for label, index in (("grande", big), ("médiane", median)):

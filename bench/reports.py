@@ -81,23 +81,10 @@ def django_setup():
     django.setup()
 
 
-def session_for(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from cnfs.accounts.backends import PASSWORD_BACKEND
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
-
-
 def build(advisors: int) -> dict:
     from django.core.management import call_command
 
+    from bench.sessions import session_for
     from tests.activity.factories import hired_advisor
 
     started = time.perf_counter()
