@@ -61,6 +61,24 @@ def test_nul_bytes_in_the_candidate_search_are_not_a_500(as_structure, query):
     )
 
 
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        'sessionid="abcdefgh\\000ijklmnop"',  # a quoted cookie's octal escape: a NUL byte once parsed
+        "sessionid=abcdefgh%00ijklmnop",
+        "sessionid=ÉTÉÉTÉÉTÉÉTÉ",
+        "sessionid=" + "a" * 5000,
+        "sessionid=' OR 1=1 --",
+    ],
+)
+def test_a_hostile_session_cookie_is_no_session_not_a_500(cookie):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False, HTTP_COOKIE=cookie)
+    response = client.get(reverse("dashboard:home"))
+    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+
+
 def test_a_nul_byte_in_the_commune_search_is_a_400(client):
     response = client.get(reverse("territories:commune_search") + "?q=Mou%00lins")
     assert response.status_code == 400
