@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -61,9 +62,23 @@ def page(browser, live_server, settings):
 _axe = Axe()
 
 
+def _run_axe(page):
+    """axe-core on the page once it has loaded. A click does not wait for the navigation it starts: axe may begin
+    on the page being left and lose its document ("Cannot read properties of null", "Execution context was
+    destroyed"); it then runs again on the page that arrived."""
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            return _axe.run(page)
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
+
+
 def assert_accessible(page, name: str | None = None):
     """No serious or critical axe-core violation on the page; optionally keep a screenshot to look at."""
-    results = _axe.run(page)
+    results = _run_axe(page)
     violations = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     details = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

@@ -48,7 +48,9 @@ def test_every_page_of_the_role_is_accessible(page, demo_data, account):
         assert_accessible(page, f"{account.role.value}-{name.replace(':', '-')}")
         selector = DETAIL_LINKS.get(name)
         if selector and page.locator(selector).count():
-            page.locator(selector).first.click()
+            # Wait for the detail page itself: axe run while the click's navigation commits finds no document.
+            with page.expect_navigation():
+                page.locator(selector).first.click()
             assert_accessible(page, f"{account.role.value}-{name.replace(':', '-')}-detail")
     # The map pages ask the tile server, unreachable here: they say so and their tables keep every figure.
     assert [error for error in page.console_errors if "tile.openstreetmap.org" not in error] == []
