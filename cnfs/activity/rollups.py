@@ -189,6 +189,10 @@ def _statements(using: str, months: int) -> _Statements:
     departements = quote(DepartementRollup._meta.db_table)
     departement = quote("departement_id")
     departement_where = f"WHERE {departement} = %s AND {month} = %s"
+    departement_lookup = (
+        f"SELECT s.{departement} FROM {advisors} a INNER JOIN {structures} s ON s.{quote('id')} = "
+        f"a.{quote('structure_id')} WHERE a.{quote('id')} = %s{lock_rows}"
+    )
     return _Statements(
         lock=(
             f"INSERT INTO {table} ({advisor}, {month}, {columns}) VALUES (%s, %s, {zeros}) "
@@ -198,10 +202,7 @@ def _statements(using: str, months: int) -> _Statements:
         slots=tuple(slots),
         update=f"UPDATE {table} SET {assignments} {where}",
         delete=f"DELETE FROM {table} {where}",
-        departement=(
-            f"SELECT s.{departement} FROM {advisors} a INNER JOIN {structures} s ON s.{quote('id')} = "
-            f"a.{quote('structure_id')} WHERE a.{quote('id')} = %s{lock_rows}"
-        ),
+        departement=departement_lookup,
         departement_lock=(
             f"INSERT INTO {departements} ({departement}, {month}, {columns}) VALUES (%s, %s, {zeros}) "
             f"ON CONFLICT ({departement}, {month}) DO UPDATE SET {month} = EXCLUDED.{month}"
@@ -215,59 +216,49 @@ def _statements(using: str, months: int) -> _Statements:
         departement_delete=f"DELETE FROM {departements} {departement_where}",
         advisor_add=_add_sql(connection, table, (advisor, month)),
         departement_add=_add_sql(connection, departements, (departement, month)),
-        add=_add_all_sql(connection) if connection.vendor == "postgresql" else "",
+        add=_add_all_sql(connection, departement_lookup) if connection.vendor == "postgresql" else "",
     )
 
 
-def _add_sql(connection, table: str, keys) -> str:
-    """INSERT one row's figures, or add them to the existing row of the same keys."""
+def _add_sql(connection, table: str, keys, source: str | None = None) -> str:
+    """INSERT one row's figures, or add them to the existing row of the same keys. `source`: where the row comes
+    from (by default VALUES with one parameter per key and figure)."""
     quote = connection.ops.quote_name
     columns = ", ".join([*keys, *(quote(key) for key in stats.FIGURE_KEYS)])
-    placeholders = ", ".join("%s" for _ in range(len(keys) + len(stats.FIGURE_KEYS)))
+    if source is None:
+        source = f"VALUES ({', '.join('%s' for _ in range(len(keys) + len(stats.FIGURE_KEYS)))})"
     adds = ", ".join(
         f"{quote(key)} = {table}.{quote(key)} + EXCLUDED.{quote(key)}" for key in stats.FIGURE_KEYS
     )
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
-    )
+    return f"INSERT INTO {table} ({columns}) {source} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
 
 
-def _add_all_sql(connection) -> str:
+def _add_all_sql(connection, departement_lookup: str) -> str:
     """`add_report`'s three statements as one (PostgreSQL), with the report's figures as one integer array:
     parameters advisor, figures, advisor, month, month.
 
-    - `found`: the advisor's département, share-locking the advisor and structure rows as `refresh` does;
+    - `found`: the advisor's département (`departement_lookup`), share-locking the advisor and structure rows as
+      `refresh` does;
     - `added`: the upsert of the advisor's month row;
     - then the upsert of the département's month row. It reads `added`, so it runs after it: the advisor's row is
       locked before the département's, the order `refresh` keeps (a data-modifying WITH otherwise runs in no set
       order). It inserts nothing when the structure has no département."""
     quote = connection.ops.quote_name
-    advisors, structures = _tables(connection)
     table = quote(ActivityRollup._meta.db_table)
     departements = quote(DepartementRollup._meta.db_table)
-    picked = ", ".join(f"v.f[{index}]" for index in range(1, len(stats.FIGURE_KEYS) + 1))
-
-    def upsert(target, keys, source):
-        columns = ", ".join([*keys, *(quote(key) for key in stats.FIGURE_KEYS)])
-        adds = ", ".join(
-            f"{quote(key)} = {target}.{quote(key)} + EXCLUDED.{quote(key)}" for key in stats.FIGURE_KEYS
-        )
-        return (
-            f"INSERT INTO {target} ({columns}) {source} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
-        )
-
     advisor, month, departement = quote("advisor_id"), quote("month"), quote("departement_id")
+    picked = ", ".join(f"v.f[{index}]" for index in range(1, len(stats.FIGURE_KEYS) + 1))
+    add_advisor = _add_sql(connection, table, (advisor, month), f"SELECT %s, %s::date, {picked} FROM v")
+    add_departement = _add_sql(
+        connection,
+        departements,
+        (departement, month),
+        f"SELECT found.{departement}, %s::date, {picked} FROM found, v, added "
+        f"WHERE found.{departement} IS NOT NULL",
+    )
     return (
-        f"WITH found AS (SELECT s.{departement} AS code FROM {advisors} a INNER JOIN {structures} s "
-        f"ON s.{quote('id')} = a.{quote('structure_id')} WHERE a.{quote('id')} = %s FOR SHARE), "
-        f"v AS (SELECT %s::integer[] AS f), "
-        f"added AS ({upsert(table, (advisor, month), f'SELECT %s, %s::date, {picked} FROM v')} RETURNING 1) "
-        + upsert(
-            departements,
-            (departement, month),
-            f"SELECT found.code, %s::date, {picked} FROM found, v, added WHERE found.code IS NOT NULL",
-        )
+        f"WITH found AS ({departement_lookup}), v AS (SELECT %s::integer[] AS f), "
+        f"added AS ({add_advisor} RETURNING 1) {add_departement}"
     )
 
 

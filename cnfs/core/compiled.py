@@ -48,18 +48,23 @@ class _Plan:
     converters: tuple  # (position, functions, expression)
 
 
-class CompiledQuery:
-    def __init__(self, model, build):
+class _Compiled:
+    def __init__(self, model):
         """`model`: the model class, or its label ("recruitment.Advisor") where importing it would be circular."""
         self._model = model
-        self.build = build
-        self._plans: dict[tuple, _Plan] = {}  # per database and types of the values
+        self._plans: dict = {}  # compiled SQL, per database (and, for a query, types of the values)
 
     @property
     def model(self):
         if isinstance(self._model, str):
             self._model = apps.get_model(self._model)
         return self._model
+
+
+class CompiledQuery(_Compiled):
+    def __init__(self, model, build):
+        super().__init__(model)
+        self.build = build
 
     def __call__(self, *values) -> list:
         using = router.db_for_read(self.model)
@@ -140,7 +145,7 @@ class _Insert:
     returning: bool  # the new id comes back from the INSERT itself
 
 
-class CompiledInsert:
+class CompiledInsert(_Compiled):
     """`instance.save()` of a new row, with its INSERT compiled once per database: the same columns, the same values
     (each field's `pre_save` then `get_db_prep_save`, as the ORM prepares them), the new id read back. For the rows
     written at every report submitted (the report, its journal entry), where compiling the INSERT cost a third of
@@ -149,16 +154,6 @@ class CompiledInsert:
     For models with an automatic id, no parent model and no database default, whose `save()` adds nothing for a new
     row (the caller answers for that). Each call checks the rest and otherwise calls `save()` itself: a row that
     already has an id, a pre_save or post_save receiver of the model, a value that is an SQL expression."""
-
-    def __init__(self, model):
-        self._model = model
-        self._plans: dict[str, _Insert] = {}
-
-    @property
-    def model(self):
-        if isinstance(self._model, str):
-            self._model = apps.get_model(self._model)
-        return self._model
 
     def __call__(self, instance):
         model = self.model
