@@ -149,6 +149,8 @@ def test_at_home_needs_a_commune(client, advisor):
         ({"title": "Atelier\x00"}, "title", "caractère nul"),
         ({"notes": "a\x00b"}, "notes", "caractère nul"),
         ({"place_kind": "place"}, "place", "Choisissez l'un de vos lieux d'activité."),
+        ({"place_kind": "place", "place": "\x00"}, "place", "caractère nul"),
+        ({"place_kind": "place", "place": "9999999999"}, "place", "Choisissez l'un de vos lieux d'activité."),
         ({"kind": ""}, "kind", "Choisissez le type d'accompagnement."),
         ({"duration": "17"}, "duration", "Sélectionnez un choix valide"),
     ],
